@@ -1,0 +1,186 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { fmtDuration, fmtInt, fmtUtc } from "@/components/ui/format";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { useTRPC } from "@/components/providers/trpc";
+
+const STATES = ["waiting", "active", "delayed", "failed", "completed"] as const;
+
+export function SystemPanel({ isAdmin }: { isAdmin: boolean }) {
+  const trpc = useTRPC();
+  const health = useQuery(trpc.health.get.queryOptions(undefined, { refetchInterval: 5_000 }));
+  const [openQueue, setOpenQueue] = useState<string | null>(null);
+
+  if (health.isPending) return <p className="muted">Loading system status…</p>;
+  if (health.isError) return <div className="alert error">Could not load health: {health.error.message}</div>;
+  const h = health.data;
+
+  return (
+    <div>
+      <div className="row">
+        <h1>System</h1>
+        <span className="spacer" />
+        <span className="muted" data-testid="health-time">
+          Updated {fmtUtc(h.time)}
+        </span>
+      </div>
+      <div className="grid cols-4">
+        <div className="card" data-testid="card-overall">
+          <div className="stat-label">Overall</div>
+          <div className="stat-value">
+            <StatusBadge ok={h.status === "ok"} okText="healthy" badText="degraded" />
+          </div>
+        </div>
+        <div className="card" data-testid="card-db">
+          <div className="stat-label">PostgreSQL</div>
+          <div className="stat-value">
+            <StatusBadge ok={h.db.ok} /> <span className="muted mono">{h.db.latencyMs} ms</span>
+          </div>
+          {h.db.error ? <div className="down">{h.db.error}</div> : null}
+        </div>
+        <div className="card" data-testid="card-redis">
+          <div className="stat-label">Redis</div>
+          <div className="stat-value">
+            <StatusBadge ok={h.redis.ok} /> <span className="muted mono">{h.redis.latencyMs} ms</span>
+          </div>
+          {h.redis.error ? <div className="down">{h.redis.error}</div> : null}
+        </div>
+        <div className="card" data-testid="card-mode">
+          <div className="stat-label">Storage mode</div>
+          <div className="stat-value">{h.storageMode === "timescaledb" ? "TimescaleDB" : h.storageMode === "postgres" ? "Plain PostgreSQL" : "unknown"}</div>
+          <div className="muted">
+            {h.storageMode === "timescaledb" ? "hypertables, compression, continuous aggregates" : "rollup tables, same queries and results"}
+          </div>
+        </div>
+        <div className="card">
+          <div className="stat-label">Version</div>
+          <div className="stat-value">v{h.version}</div>
+          <div className="muted mono">{h.gitSha}</div>
+        </div>
+        <div className="card">
+          <div className="stat-label">Web uptime</div>
+          <div className="stat-value">{fmtDuration(h.uptimeSeconds)}</div>
+        </div>
+      </div>
+
+      <div className="section card">
+        <h2>Queues</h2>
+        <table className="data" data-testid="queues-table">
+          <thead>
+            <tr>
+              <th>Queue</th>
+              <th>Role</th>
+              <th className="num">Workers</th>
+              {STATES.map((s) => (
+                <th key={s} className="num">
+                  {s}
+                </th>
+              ))}
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {h.queues.length === 0 ? (
+              <tr>
+                <td colSpan={STATES.length + 4} className="muted">
+                  {h.redis.ok ? "No queues registered." : "Redis is down: queue state unavailable."}
+                </td>
+              </tr>
+            ) : null}
+            {h.queues.map((q) => (
+              <tr key={q.name}>
+                <td className="mono">
+                  {q.name}
+                  {q.paused ? <span className="badge warn"> paused</span> : null}
+                </td>
+                <td>{q.role}</td>
+                <td className={`num ${q.workers === 0 ? "warn" : ""}`}>{q.workers}</td>
+                {STATES.map((s) => (
+                  <td key={s} className={`num ${s === "failed" && (q.counts[s] ?? 0) > 0 ? "down" : ""}`}>
+                    {fmtInt(q.counts[s] ?? 0)}
+                  </td>
+                ))}
+                <td>
+                  <button className="btn small" type="button" onClick={() => setOpenQueue(openQueue === q.name ? null : q.name)}>
+                    {openQueue === q.name ? "Hide failed" : "Failed jobs"}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {openQueue ? <FailedJobs queue={openQueue} isAdmin={isAdmin} /> : null}
+    </div>
+  );
+}
+
+function FailedJobs({ queue, isAdmin }: { queue: string; isAdmin: boolean }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const jobs = useQuery(trpc.system.failedJobs.queryOptions({ queue, limit: 50 }));
+  const invalidate = () =>
+    Promise.all([qc.invalidateQueries({ queryKey: trpc.system.failedJobs.queryKey() }), qc.invalidateQueries({ queryKey: trpc.health.get.queryKey() })]);
+  const retry = useMutation(trpc.system.retryFailed.mutationOptions({ onSuccess: invalidate }));
+  const remove = useMutation(trpc.system.removeFailed.mutationOptions({ onSuccess: invalidate }));
+  const err = retry.error ?? remove.error;
+
+  return (
+    <div className="section card" data-testid="failed-jobs">
+      <div className="row">
+        <h2>
+          Failed jobs · <span className="mono">{queue}</span>
+        </h2>
+        <span className="spacer" />
+        {isAdmin ? (
+          <>
+            <button className="btn small" type="button" disabled={!jobs.data?.length || retry.isPending} onClick={() => retry.mutate({ queue })}>
+              Retry all
+            </button>
+            <button className="btn small danger" type="button" disabled={!jobs.data?.length || remove.isPending} onClick={() => remove.mutate({ queue })}>
+              Remove all
+            </button>
+          </>
+        ) : null}
+      </div>
+      {err ? <div className="alert error">{err.message}</div> : null}
+      {jobs.isPending ? <p className="muted">Loading…</p> : null}
+      {jobs.data && jobs.data.length === 0 ? <p className="muted">No failed jobs.</p> : null}
+      {jobs.data && jobs.data.length > 0 ? (
+        <table className="data">
+          <thead>
+            <tr>
+              <th>Job</th>
+              <th>Failed at</th>
+              <th className="num">Attempts</th>
+              <th>Reason</th>
+              {isAdmin ? <th /> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.data.map((j) => (
+              <tr key={j.id}>
+                <td className="mono">{j.id}</td>
+                <td>{fmtUtc(j.finishedOn)}</td>
+                <td className="num">{j.attemptsMade}</td>
+                <td style={{ whiteSpace: "normal" }}>{j.failedReason}</td>
+                {isAdmin ? (
+                  <td>
+                    <button className="btn small" type="button" onClick={() => retry.mutate({ queue, jobId: j.id })}>
+                      Retry
+                    </button>{" "}
+                    <button className="btn small danger" type="button" onClick={() => remove.mutate({ queue, jobId: j.id })}>
+                      Remove
+                    </button>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Every variable has an example that is shown when it is
+ * missing or malformed, so a failed start names the variable and how to fix it.
+ */
+const EXAMPLES = {
+  DATABASE_URL: "postgres://postgres@127.0.0.1:5432/scanner",
+  REDIS_URL: "redis://127.0.0.1:6379/0",
+  AUTH_SECRET: "a random string of 32+ characters (openssl rand -hex 32)",
+  APP_URL: "http://localhost:3000",
+  ADMIN_EMAIL: "admin@example.com",
+  ADMIN_PASSWORD: "a password of 10+ characters",
+  LOG_LEVEL: "info",
+  PORT: "3000",
+  WORKER_ROLE: "ingest",
+  METRICS_PORT: "9101",
+  QUEUE_PREFIX: "mss",
+  DATA_DIR: ".data",
+  EMBEDDED_PG_PORT: "54329",
+  EMBEDDED_REDIS_PORT: "63790",
+  TIMESCALE_MODE: "auto",
+  GIT_SHA: "0123abc (set by the launcher from git)",
+  RATE_LIMIT_LOGIN: "10",
+  RATE_LIMIT_HEAVY: "30",
+} as const;
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === "" ? undefined : v));
+
+const base = {
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/i, "letters, digits, - and _ only")
+    .default("mss"),
+  DATA_DIR: z.string().min(1).default(".data"),
+  TIMESCALE_MODE: z.enum(["auto", "off"]).default("auto"),
+};
+
+/** What the launcher (scripts/start.ts) needs: service URLs are optional, it starts embedded ones. */
+export const ZLauncherEnv = z.object({
+  ...base,
+  DATABASE_URL: optionalString.pipe(z.url().optional()),
+  REDIS_URL: optionalString.pipe(z.url().optional()),
+  AUTH_SECRET: optionalString.pipe(z.string().min(32).optional()),
+  ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+  ADMIN_PASSWORD: optionalString.pipe(z.string().min(10).optional()),
+  PORT: port.default(3000),
+  EMBEDDED_PG_PORT: port.default(54329),
+  EMBEDDED_REDIS_PORT: port.default(63790),
+});
+
+/** What every server process (web, workers, scripts that touch data) needs. */
+export const ZServerEnv = z.object({
+  ...base,
+  DATABASE_URL: z.url().refine((u) => /^postgres(ql)?:\/\//.test(u), "must be a postgres:// URL"),
+  REDIS_URL: z.url().refine((u) => /^rediss?:\/\//.test(u), "must be a redis:// URL"),
+  AUTH_SECRET: z.string().min(32),
+  APP_URL: optionalString.pipe(z.url().optional()),
+  ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+  ADMIN_PASSWORD: optionalString.pipe(z.string().min(10).optional()),
+  PORT: port.default(3000),
+  WORKER_ROLE: z.enum(["ingest", "ml", "all"]).default("all"),
+  METRICS_PORT: port.optional(),
+  RATE_LIMIT_LOGIN: z.coerce.number().int().positive().default(10),
+  RATE_LIMIT_HEAVY: z.coerce.number().int().positive().default(30),
+  GIT_SHA: optionalString,
+});
+
+export type TServerEnv = z.infer<typeof ZServerEnv>;
+export type TLauncherEnv = z.infer<typeof ZLauncherEnv>;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Parse a source with a schema; on failure, name every bad variable with an example value. */
+export function parseEnv<S extends z.ZodObject>(schema: S, source: Record<string, string | undefined>): z.infer<S> {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? "?");
+    const example = EXAMPLES[name as keyof typeof EXAMPLES];
+    const got = source[name] === undefined ? "it is not set" : "its value is invalid";
+    return `  ${name}: ${issue.message} (${got})${example ? `; example: ${name}=${example}` : ""}`;
+  });
+  throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}`);
+}
+
+let cached: TServerEnv | undefined;
+
+/** The validated server environment, parsed once on first use (not at import, so builds need no secrets). */
+export function serverEnv(): TServerEnv {
+  cached ??= parseEnv(ZServerEnv, process.env);
+  return cached;
+}
+
+export function launcherEnv(): TLauncherEnv {
+  return parseEnv(ZLauncherEnv, process.env);
+}
+
+/** Raw access for tooling that must forward the environment to a child process unchanged. */
+export function processEnvSnapshot(): NodeJS.ProcessEnv {
+  return { ...process.env };
+}
+
+const ZLogEnv = z.object({
+  NODE_ENV: base.NODE_ENV.catch("development"),
+  LOG_LEVEL: base.LOG_LEVEL.catch("info"),
+  PROC_NAME: z.string().default("app").catch("app"),
+});
+
+/** Logging settings only; never throws, so the logger can come up before full validation reports. */
+export function logEnv(): z.infer<typeof ZLogEnv> {
+  return ZLogEnv.parse(process.env);
+}

@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+/** Process roles: in production `ingest` runs on the cache host, `ml` on the ml host. */
+export const WORKER_ROLES = ["ingest", "ml"] as const;
+export type WorkerRole = (typeof WORKER_ROLES)[number];
+
+export const ZMaintenanceJob = z.discriminatedUnion("task", [
+  z.object({ task: z.literal("purge-sessions"), olderThanDays: z.number().int().min(0).max(3650).default(7) }),
+  z.object({ task: z.literal("purge-audit-log"), olderThanDays: z.number().int().min(30).max(3650).default(365) }),
+]);
+export type TMaintenanceJob = z.infer<typeof ZMaintenanceJob>;
+export const ZMaintenanceResult = z.object({ task: z.string(), removed: z.number().int() });
+export type TMaintenanceResult = z.infer<typeof ZMaintenanceResult>;
+
+/**
+ * Every queue: its kebab-case name, the role whose worker consumes it, the payload schema and the
+ * concurrency of that worker. Producers and workers both read this table.
+ */
+export const QUEUES = {
+  maintenance: {
+    name: "maintenance",
+    role: "ingest",
+    payload: ZMaintenanceJob,
+    concurrency: 1,
+  },
+} as const satisfies Record<
+  string,
+  { name: string; role: WorkerRole; payload: z.ZodType; concurrency: number }
+>;
+
+export type QueueKey = keyof typeof QUEUES;
+export type QueuePayload<K extends QueueKey> = z.infer<(typeof QUEUES)[K]["payload"]>;
+export const QUEUE_KEYS = Object.keys(QUEUES) as QueueKey[];
+
+export function queuesForRole(role: WorkerRole | "all"): QueueKey[] {
+  return QUEUE_KEYS.filter((k) => role === "all" || QUEUES[k].role === role);
+}
+
+/** Default options for every job: retries with exponential backoff, bounded history. */
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: "exponential", delay: 2_000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 1_000 },
+  removeOnFail: { age: 30 * 24 * 3600, count: 5_000 },
+} as const;
+
+/** Job ids: kebab-case, no ':' and never all digits (BullMQ reserves those). */
+export function jobId(...parts: (string | number)[]): string {
+  const id = parts
+    .map((p) => String(p).replace(/[^A-Za-z0-9._-]+/g, "-"))
+    .filter(Boolean)
+    .join("-");
+  if (/^\d+$/.test(id)) return `job-${id}`;
+  return id;
+}

@@ -1,0 +1,18 @@
+import { adminRouter } from "./routers/admin/router";
+import { authRouter } from "./routers/auth/router";
+import { healthRouter } from "./routers/health/router";
+import { systemRouter } from "./routers/system/router";
+import { tokensRouter } from "./routers/tokens/router";
+import { createCallerFactory, router } from "./trpc";
+
+export const appRouter = router({
+  health: healthRouter,
+  auth: authRouter,
+  tokens: tokensRouter,
+  admin: adminRouter,
+  system: systemRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,17 @@
+import { UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { QUEUES, type TMaintenanceJob, type TMaintenanceResult } from "@/server/queues/names";
+import { runMaintenance } from "@/server/services/maintenance/run-maintenance";
+
+export function createMaintenanceWorker(connection: Redis, prefix: string) {
+  const def = QUEUES.maintenance;
+  return new Worker<TMaintenanceJob, TMaintenanceResult>(
+    def.name,
+    async (job) => {
+      const p = def.payload.safeParse(job.data);
+      if (!p.success) throw new UnrecoverableError(`invalid payload: ${p.error.message}`);
+      return runMaintenance(p.data);
+    },
+    { connection, prefix, concurrency: def.concurrency },
+  );
+}
