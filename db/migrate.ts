@@ -11,6 +11,15 @@ const LOCK_KEY = 727_001; // advisory lock shared by every process that migrates
 
 /** Create the database named in `url` if it does not exist (connects to the `postgres` database). */
 export async function ensureDatabase(url: string): Promise<boolean> {
+  const probe = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await probe`select 1`;
+    return false;
+  } catch (err) {
+    if ((err as { code?: string }).code !== "3D000") throw err; // only "database does not exist" is ours to fix
+  } finally {
+    await probe.end({ timeout: 5 });
+  }
   const u = new URL(url);
   const name = decodeURIComponent(u.pathname.replace(/^\//, ""));
   if (!name) throw new Error(`DATABASE_URL has no database name: ${u.origin}`);

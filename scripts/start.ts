@@ -54,7 +54,7 @@ async function main() {
   };
   Object.assign(process.env, shared);
 
-  if (services.embedded.postgres) await ensureDatabase(services.databaseUrl);
+  await ensureDatabase(services.databaseUrl);
   const { mode } = await migrateDatabase(services.databaseUrl, { timescaleMode: env.TIMESCALE_MODE });
   say(`database migrated (storage mode: ${mode === "timescaledb" ? "TimescaleDB" : "plain PostgreSQL"})`);
 
@@ -73,8 +73,8 @@ async function main() {
   const tsx = ["--import", "tsx"];
   const apps: AppSpec[] = [
     { name: "web", cmd: process.execPath, args: [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(env.PORT)], env: { PROC_NAME: "web" } },
-    { name: "worker-ingest", cmd: process.execPath, args: [...tsx, "workers/index.ts"], env: { PROC_NAME: "worker-ingest", WORKER_ROLE: "ingest", METRICS_PORT: "9101" } },
-    { name: "worker-ml", cmd: process.execPath, args: [...tsx, "workers/index.ts"], env: { PROC_NAME: "worker-ml", WORKER_ROLE: "ml", METRICS_PORT: "9102" } },
+    { name: "worker-ingest", cmd: process.execPath, args: [...tsx, "workers/index.ts"], env: { PROC_NAME: "worker-ingest", WORKER_ROLE: "ingest", METRICS_PORT: String(env.WORKER_METRICS_PORT) } },
+    { name: "worker-ml", cmd: process.execPath, args: [...tsx, "workers/index.ts"], env: { PROC_NAME: "worker-ml", WORKER_ROLE: "ml", METRICS_PORT: String(env.WORKER_METRICS_PORT + 1) } },
   ];
 
   let stopping = false;
@@ -127,7 +127,7 @@ async function main() {
         ? `  First admin (shown once, write it down): ${admin.email} / ${admin.password}`
         : `  Admin created from ADMIN_EMAIL: ${admin.email}`
       : "  Sign in with your existing account.",
-    "  Health: /api/health   Metrics: /api/metrics, worker :9101 and :9102",
+    `  Health: /api/health   Metrics: /api/metrics, workers :${env.WORKER_METRICS_PORT} and :${env.WORKER_METRICS_PORT + 1}`,
     "  Ctrl-C stops everything.",
     "──────────────────────────────────────────────────────────",
     "",

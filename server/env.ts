@@ -19,6 +19,7 @@ const EXAMPLES = {
   DATA_DIR: ".data",
   EMBEDDED_PG_PORT: "54329",
   EMBEDDED_REDIS_PORT: "63790",
+  WORKER_METRICS_PORT: "9101 (ingest worker; the ml worker uses the next port)",
   TIMESCALE_MODE: "auto",
   GIT_SHA: "0123abc (set by the launcher from git)",
   RATE_LIMIT_LOGIN: "10",
@@ -53,6 +54,7 @@ export const ZLauncherEnv = z.object({
   PORT: port.default(3000),
   EMBEDDED_PG_PORT: port.default(54329),
   EMBEDDED_REDIS_PORT: port.default(63790),
+  WORKER_METRICS_PORT: port.default(9101),
 });
 
 /** What every server process (web, workers, scripts that touch data) needs. */

@@ -23,3 +23,6 @@ export async function prefetch<T extends { queryKey: readonly unknown[] }>(query
 export function HydrateClient({ children }: { children: React.ReactNode }) {
   return createElement(HydrationBoundary, { state: dehydrate(getQueryClient()) }, children);
 }
+
+export { auth } from "./auth";
+export { getRuntimeInfo } from "./services/system/get-runtime-info";

@@ -1,7 +1,6 @@
 import { redirect } from "next/navigation";
 import { AppNav, SignOutButton, type NavItem } from "@/components/app-nav";
-import { auth } from "@/server/auth";
-import { getRuntimeInfo } from "@/server/services/system/get-runtime-info";
+import { auth, getRuntimeInfo } from "@/server/rsc";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { auth } from "@/server/auth";
+import { auth } from "@/server/rsc";
 import { LoginForm } from "./_components/login-form";
 
 export const dynamic = "force-dynamic";

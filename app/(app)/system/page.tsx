@@ -1,5 +1,4 @@
-import { auth } from "@/server/auth";
-import { HydrateClient, prefetch, trpc } from "@/server/rsc";
+import { auth, HydrateClient, prefetch, trpc } from "@/server/rsc";
 import { SystemPanel } from "./_components/system-panel";
 
 export const dynamic = "force-dynamic";

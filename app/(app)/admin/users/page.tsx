@@ -1,5 +1,4 @@
-import { auth } from "@/server/auth";
-import { HydrateClient, prefetch, trpc } from "@/server/rsc";
+import { auth, HydrateClient, prefetch, trpc } from "@/server/rsc";
 import { UsersPanel } from "./_components/users-panel";
 
 export const dynamic = "force-dynamic";

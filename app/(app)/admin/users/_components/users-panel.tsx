@@ -49,7 +49,7 @@ export function UsersPanel({ selfId }: { selfId: string }) {
         </label>
         <label className="field">
           Role
-          <select className="input" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+          <select className="input" aria-label="New user role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
             {ROLES.map((r) => (
               <option key={r}>{r}</option>
             ))}

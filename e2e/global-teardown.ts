@@ -1,0 +1,5 @@
+import { dropDatabase } from "../db/migrate";
+
+export default async function globalTeardown() {
+  await dropDatabase(process.env.E2E_DATABASE_URL!);
+}
