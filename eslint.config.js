@@ -50,5 +50,6 @@ export default tseslint.config(
       ],
     },
   },
+  { files: ["**/*.mjs", "**/*.js"], languageOptions: { globals: { URL: "readonly", console: "readonly", process: "readonly" } } },
   { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly", __dirname: "readonly", process: "readonly" } } },
 );
