@@ -1,0 +1,40 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { isOpenAt, isTradingDay, sessionMinutes, sessionOf, tradingDays } from "./index";
+
+const d = (s: string) => Date.parse(`${s}T00:00:00Z`);
+
+describe("NYSE calendar", () => {
+  it("matches every trading day of the bundled 2011-2021 AAPL history exactly", () => {
+    const csv = readFileSync(path.resolve(import.meta.dirname, "../../db/seed/market-data/daily/AAPL.csv"), "utf8");
+    const days = csv.trim().split("\n").slice(1).map((l) => d(l.slice(0, 10)));
+    const first = days[0]!;
+    const last = days[days.length - 1]!;
+    expect(tradingDays("NYSE", first, last)).toEqual(days);
+  });
+
+  it("knows holidays, observed rules and special closures", () => {
+    expect(isTradingDay("NYSE", d("2021-12-24"))).toBe(false); // Christmas on Saturday, observed Friday
+    expect(isTradingDay("NYSE", d("2021-12-31"))).toBe(true); // New Year on Saturday is not moved to Friday
+    expect(isTradingDay("NYSE", d("2012-10-29"))).toBe(false); // Hurricane Sandy
+    expect(isTradingDay("NYSE", d("2020-04-10"))).toBe(false); // Good Friday
+    expect(isTradingDay("NYSE", d("2022-06-20"))).toBe(false); // Juneteenth observed
+    expect(isTradingDay("NYSE", d("2021-06-18"))).toBe(true); // before Juneteenth existed
+  });
+
+  it("gives sessions in UTC across DST and early closes", () => {
+    expect(sessionOf("NYSE", d("2021-01-04"))).toEqual({ open: Date.parse("2021-01-04T14:30:00Z"), close: Date.parse("2021-01-04T21:00:00Z") });
+    expect(sessionOf("NYSE", d("2021-07-01"))).toEqual({ open: Date.parse("2021-07-01T13:30:00Z"), close: Date.parse("2021-07-01T20:00:00Z") });
+    expect(sessionOf("NYSE", d("2020-11-27"))?.close).toBe(Date.parse("2020-11-27T18:00:00Z")); // day after Thanksgiving
+    expect(sessionOf("NYSE", d("2021-01-02"))).toBeNull();
+    expect(isOpenAt("NYSE", Date.parse("2021-01-04T14:29:59Z"))).toBe(false);
+    expect(isOpenAt("NYSE", Date.parse("2021-01-04T14:30:00Z"))).toBe(true);
+    expect(sessionMinutes("NYSE", d("2021-01-04"), d("2021-01-05"))).toHaveLength(390);
+  });
+
+  it("treats crypto as 24/7", () => {
+    expect(isTradingDay("CRYPTO", d("2021-12-25"))).toBe(true);
+    expect(sessionMinutes("CRYPTO", d("2021-12-25"), d("2021-12-26"))).toHaveLength(1440);
+  });
+});
