@@ -1,2 +1,3 @@
 export * from "./auth";
 export * from "./columns";
+export * from "./market";
