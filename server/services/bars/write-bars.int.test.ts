@@ -1,0 +1,100 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { aggregate } from "@/lib/bars/aggregate";
+import { barsFromColumns, columnsFromBars, type Bar, type BarColumns } from "@/lib/bars/columns";
+import { TIMEFRAMES, type Timeframe } from "@/lib/bars/timeframe";
+import { sessionMinutes } from "@/lib/calendar";
+import { db } from "../../db";
+import { getBars } from "./get-bars";
+import { writeBars } from "./write-bars";
+
+afterAll(async () => {
+  await db().$client.end({ timeout: 2 });
+});
+
+/** Deterministic pseudo-random 1m bars over NYSE sessions. */
+function minuteBars(seed: number, from: string, to: string): BarColumns {
+  let s = seed;
+  const rnd = () => ((s = (s * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  let p = 100;
+  const bars: Bar[] = sessionMinutes("NYSE", Date.parse(from), Date.parse(to)).map((ts) => {
+    const o = p;
+    p = Math.max(1, p * (1 + (rnd() - 0.5) * 0.004));
+    const hi = Math.max(o, p) * (1 + rnd() * 0.001);
+    const lo = Math.min(o, p) * (1 - rnd() * 0.001);
+    const v = Math.floor(rnd() * 10_000);
+    return { ts, open: o, high: hi, low: lo, close: p, volume: v, vwap: (hi + lo + p) / 3, trades: Math.floor(rnd() * 50) };
+  });
+  return columnsFromBars(bars);
+}
+
+function expectSame(a: BarColumns, b: BarColumns) {
+  const A = barsFromColumns(a);
+  const B = barsFromColumns(b);
+  expect(A.length).toBe(B.length);
+  for (let i = 0; i < A.length; i++) {
+    const x = A[i]!;
+    const y = B[i]!;
+    expect([x.ts, x.open, x.high, x.low, x.close, x.volume, x.trades]).toEqual([y.ts, y.open, y.high, y.low, y.close, y.volume, y.trades]);
+    expect(Math.abs(x.vwap - y.vwap)).toBeLessThan(1e-9 * x.vwap);
+  }
+}
+
+describe("writeBars (real Postgres)", () => {
+  const NOW = Date.parse("2030-01-01T00:00:00Z");
+
+  it("COPYs a fresh range, re-upserts idempotently, and rolls up exactly like lib/bars/aggregate", async () => {
+    const a = minuteBars(1, "2024-03-04", "2024-03-07");
+    const b = minuteBars(2, "2024-03-04", "2024-03-07");
+    const first = await writeBars({ timeframe: "1m", source: "test", now: NOW, batches: [{ symbol: "WBA1", bars: a }, { symbol: "WBA2", bars: b }] });
+    expect(first).toMatchObject({ rowsIn: a.length + b.length, rowsOut: a.length + b.length, rowsQuarantined: 0, path: { direct: a.length + b.length, upsert: 0 } });
+
+    const again = await writeBars({ timeframe: "1m", source: "test", now: NOW, batches: [{ symbol: "WBA1", bars: a }] });
+    expect(again).toMatchObject({ rowsOut: 0, path: { direct: 0, upsert: a.length } });
+
+    for (const tf of TIMEFRAMES.slice(1) as Timeframe[]) {
+      const stored = await getBars({ symbol: "WBA1", timeframe: tf, limit: 5000 });
+      expectSame(stored, aggregate(a, tf));
+    }
+    expect((await getBars({ symbol: "WBA1", timeframe: "1m", limit: 5000 })).length).toBe(a.length);
+  });
+
+  it("updates only changed rows and refreshes the affected higher buckets", async () => {
+    const a = minuteBars(3, "2024-04-01", "2024-04-02");
+    await writeBars({ timeframe: "1m", source: "test", now: NOW, batches: [{ symbol: "WBA3", bars: a }] });
+    a.close[10] = a.close[10]! * 1.0001;
+    a.high[10] = Math.max(a.high[10]!, a.close[10]!);
+    const r = await writeBars({ timeframe: "1m", source: "test", now: NOW, batches: [{ symbol: "WBA3", bars: a }] });
+    expect(r.rowsOut).toBe(1);
+    expectSame(await getBars({ symbol: "WBA3", timeframe: "1h", limit: 100 }), aggregate(a, "1h"));
+  });
+
+  it("quarantines bad bars with their values and stores the good ones of the same batch", async () => {
+    const a = minuteBars(4, "2024-05-01", "2024-05-02");
+    a.high[5] = a.low[5]! - 1; // high < low
+    a.close[6] = -3;
+    const r = await writeBars({ timeframe: "1m", source: "test", now: NOW, batches: [{ symbol: "WBA4", bars: a }] });
+    expect(r.rowsQuarantined).toBe(2);
+    expect(r.rowsOut).toBe(a.length - 2);
+    const issues = await db().$client`select rule, quarantined, values from data_quality_issues where symbol = 'WBA4' and quarantined order by ts`;
+    expect(issues.map((i) => i.rule)).toEqual(["invalid_ohlc", "non_positive_price"]);
+    expect(issues[1]?.values).toMatchObject({ close: -3 });
+    const stored = await getBars({ symbol: "WBA4", timeframe: "1m", limit: 5000 });
+    expect(stored.length).toBe(a.length - 2);
+    expect(Array.from(stored.ts)).not.toContain(a.ts[5]);
+  });
+
+  it("never lets a rollup overwrite a vendor's native higher-timeframe bar", async () => {
+    const a = minuteBars(5, "2024-06-03", "2024-06-04");
+    const day = Date.parse("2024-06-03T00:00:00Z");
+    await writeBars({
+      timeframe: "1d",
+      source: "vendor",
+      now: NOW,
+      batches: [{ symbol: "WBA5", bars: columnsFromBars([{ ts: day, open: 1, high: 2, low: 0.5, close: 1.5, volume: 42, vwap: Number.NaN, trades: Number.NaN }]) }],
+    });
+    await writeBars({ timeframe: "1m", source: "test", now: NOW, batches: [{ symbol: "WBA5", bars: a }] });
+    const d = await getBars({ symbol: "WBA5", timeframe: "1d" });
+    expect(d.volume[0]).toBe(42);
+    expectSame(await getBars({ symbol: "WBA5", timeframe: "4h", limit: 100 }), aggregate(a, "4h"));
+  });
+});

@@ -1,0 +1,149 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { TransactionSql } from "postgres";
+import type { BarColumns } from "@/lib/bars/columns";
+import type { Timeframe } from "@/lib/bars/timeframe";
+import { calendarForAsset } from "@/lib/calendar";
+import { checkBars, type DqFinding } from "@/lib/quality/check-bars";
+import { db } from "../../db";
+import { BAR_COPY_COLUMNS, copyHeader, copyTrailer, encodeBarTuples, type CopyBatch } from "./copy-binary";
+import { barTable, rollupBars } from "./rollup-bars";
+import { recordDqFindings } from "./record-dq-findings";
+
+export interface WriteBarsBatch {
+  symbol: string;
+  bars: BarColumns;
+  /** Asset class decides the calendar for quality checks (default stock → NYSE). */
+  assetClass?: string;
+  /** Days (UTC midnight) with corporate actions, so their returns are not flagged as spikes. */
+  actionDays?: ReadonlySet<number>;
+}
+
+export interface WriteBarsOptions {
+  timeframe: Timeframe;
+  source: string;
+  batches: WriteBarsBatch[];
+  runId?: string | null;
+  /** Clock for the future-timestamp rule (injectable for tests). */
+  now?: number;
+  /** Skip quality checks (only for trusted, already-validated data such as benchmarks' raw path). */
+  trusted?: boolean;
+  /** Rebuild higher timeframes from these bars (default true). */
+  rollup?: boolean;
+}
+
+export interface WriteBarsResult {
+  rowsIn: number;
+  /** Rows inserted or changed (an identical re-upsert changes nothing). */
+  rowsOut: number;
+  rowsQuarantined: number;
+  findings: (DqFinding & { symbol: string })[];
+  path: { direct: number; upsert: number };
+  rollup: Record<string, number>;
+}
+
+async function copyInto(tx: TransactionSql, table: string, batches: CopyBatch[], source: string): Promise<void> {
+  const writable = await tx.unsafe(`copy ${table} (${BAR_COPY_COLUMNS}) from stdin (format binary)`).writable();
+  await pipeline(
+    Readable.from(
+      (function* () {
+        yield copyHeader();
+        yield* encodeBarTuples(batches, source);
+        yield copyTrailer();
+      })(),
+    ),
+    writable,
+  );
+}
+
+/**
+ * Validate, then store bars idempotently keyed by (symbol, ts):
+ * - bad bars are quarantined in data_quality_issues with their rule and values; good bars of the same
+ *   batch are stored;
+ * - symbols whose range holds no rows yet are COPYed straight into the table (binary COPY);
+ * - otherwise COPY into a temporary staging table, then one set-based upsert that only touches rows
+ *   whose values changed;
+ * - then the higher timeframes covering the written range are rebuilt by the shared rollup.
+ */
+export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult> {
+  const now = opts.now ?? Date.now();
+  const table = barTable(opts.timeframe);
+  const findings: WriteBarsResult["findings"] = [];
+  const copyBatches: (CopyBatch & { lo: number; hi: number })[] = [];
+  let rowsIn = 0;
+  let rowsQuarantined = 0;
+  for (const b of opts.batches) {
+    rowsIn += b.bars.length;
+    if (b.bars.length === 0) continue;
+    let keep: Uint8Array | undefined;
+    if (!opts.trusted) {
+      const r = checkBars(b.bars, { timeframe: opts.timeframe, calendar: calendarForAsset(b.assetClass ?? "stock"), now, actionDays: b.actionDays });
+      keep = r.keep;
+      for (const f of r.findings) findings.push({ ...f, symbol: b.symbol });
+      rowsQuarantined += r.findings.filter((f) => f.quarantined).length;
+    }
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < b.bars.length; i++) {
+      if (keep && !keep[i]) continue;
+      const t = b.bars.ts[i]!;
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
+    if (lo <= hi) copyBatches.push({ symbol: b.symbol, bars: b.bars, keep, lo, hi });
+  }
+
+  const result: WriteBarsResult = { rowsIn, rowsOut: 0, rowsQuarantined, findings, path: { direct: 0, upsert: 0 }, rollup: {} };
+  if (copyBatches.length > 0) {
+    await db().$client.begin(async (tx) => {
+      // Which symbols already have rows in the range being written?
+      const existing = await tx<{ symbol: string }[]>`
+        select s.symbol
+        from unnest(${tx.array(copyBatches.map((b) => b.symbol))}::text[],
+                    ${tx.array(copyBatches.map((b) => new Date(b.lo).toISOString()))}::timestamptz[],
+                    ${tx.array(copyBatches.map((b) => new Date(b.hi).toISOString()))}::timestamptz[]) as s(symbol, lo, hi)
+        where exists (select 1 from ${tx(table)} b where b.symbol = s.symbol and b.ts >= s.lo and b.ts <= s.hi)`;
+      const overlap = new Set(existing.map((r) => r.symbol));
+      const fresh = copyBatches.filter((b) => !overlap.has(b.symbol));
+      const stale = copyBatches.filter((b) => overlap.has(b.symbol));
+      const count = (bs: CopyBatch[]) => bs.reduce((a, b) => a + (b.keep ? b.keep.reduce((x, k) => x + k, 0) : b.bars.length), 0);
+      if (fresh.length > 0) {
+        await tx.unsafe("savepoint direct_copy");
+        try {
+          await copyInto(tx, table, fresh, opts.source);
+          result.path.direct = count(fresh);
+          result.rowsOut += result.path.direct;
+        } catch (err) {
+          // A concurrent writer got there first: fall back to the upsert path for these symbols.
+          if ((err as { code?: string }).code !== "23505") throw err;
+          await tx.unsafe("rollback to savepoint direct_copy");
+          stale.push(...fresh);
+        }
+      }
+      if (stale.length > 0) {
+        await tx.unsafe(`create temp table stage_bars (like ${table} including defaults) on commit drop`);
+        await copyInto(tx, "stage_bars", stale, opts.source);
+        const up = await tx.unsafe(
+          `insert into ${table} as b select * from stage_bars
+           on conflict (symbol, ts) do update set
+             open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
+             volume = excluded.volume, vwap = excluded.vwap, trades = excluded.trades, source = excluded.source
+           where (b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.source)
+                 is distinct from (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume, excluded.vwap, excluded.trades, excluded.source)`,
+        );
+        result.path.upsert = count(stale);
+        result.rowsOut += up.count;
+      }
+      if (opts.rollup !== false && opts.timeframe !== "1d") {
+        result.rollup = await rollupBars(tx, {
+          symbols: copyBatches.map((b) => b.symbol),
+          from: Math.min(...copyBatches.map((b) => b.lo)),
+          to: Math.max(...copyBatches.map((b) => b.hi)) + 1,
+          fromTimeframe: opts.timeframe,
+        });
+      }
+    });
+  }
+  if (findings.length > 0) await recordDqFindings({ timeframe: opts.timeframe, runId: opts.runId ?? null, findings });
+  return result;
+}
