@@ -61,6 +61,16 @@ async function main() {
   const { ensureAdmin } = await import("@/server/services/users/ensure-admin");
   const admin = await ensureAdmin({ email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
 
+  // Demo data on first start: the bundled real daily history (59 US large caps, 2011-2021).
+  const { countSymbols } = await import("@/server/services/market/count-symbols");
+  if ((await countSymbols()) === 0) {
+    say("first start: loading the bundled market data (59 symbols, daily 2011-2021)…");
+    const { loadBundledData } = await import("@/server/services/market/load-bundled-data");
+    const t0 = Date.now();
+    const r = await loadBundledData();
+    say(`loaded ${r.symbols} symbols in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
     say("no web build found: running `next build` (first start only)…");
     const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {

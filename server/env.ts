@@ -22,6 +22,12 @@ const EXAMPLES = {
   WORKER_METRICS_PORT: "9101 (ingest worker; the ml worker uses the next port)",
   TIMESCALE_MODE: "auto",
   GIT_SHA: "0123abc (set by the launcher from git)",
+  YAHOO_BASE_URL: "https://query1.finance.yahoo.com",
+  BINANCE_BASE_URL: "https://api.binance.com",
+  ALPACA_BASE_URL: "https://data.alpaca.markets",
+  POLYGON_BASE_URL: "https://api.polygon.io",
+  PROVIDER_RPM: "120",
+  WORKER_LOCK_MS: "30000",
   RATE_LIMIT_LOGIN: "10",
   RATE_LIMIT_HEAVY: "30",
 } as const;
@@ -72,6 +78,18 @@ export const ZServerEnv = z.object({
   RATE_LIMIT_LOGIN: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_HEAVY: z.coerce.number().int().positive().default(30),
   GIT_SHA: optionalString,
+  // Market-data vendors: base URLs are overridable (tests point them at a local recorded-response server).
+  YAHOO_BASE_URL: optionalString.pipe(z.url().optional()),
+  BINANCE_BASE_URL: optionalString.pipe(z.url().optional()),
+  ALPACA_BASE_URL: optionalString.pipe(z.url().optional()),
+  ALPACA_KEY_ID: optionalString,
+  ALPACA_SECRET_KEY: optionalString,
+  POLYGON_BASE_URL: optionalString.pipe(z.url().optional()),
+  POLYGON_API_KEY: optionalString,
+  /** BullMQ job lock (ms): a killed worker's job is picked up again after about this long. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Requests per minute allowed per vendor (token bucket). */
+  PROVIDER_RPM: z.coerce.number().int().positive().default(120),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;

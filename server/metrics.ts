@@ -5,6 +5,7 @@ interface Metrics {
   httpDuration: client.Histogram<"route" | "method" | "status">;
   trpcDuration: client.Histogram<"path" | "type" | "code">;
   jobDuration: client.Histogram<"queue" | "status">;
+  providerBreaker: client.Gauge<"provider">;
 }
 
 const g = globalThis as unknown as { __mssMetrics?: Metrics };
@@ -36,6 +37,12 @@ export function metrics(): Metrics {
       help: "BullMQ job processing time",
       labelNames: ["queue", "status"],
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800],
+      registers: [registry],
+    }),
+    providerBreaker: new client.Gauge({
+      name: "mss_provider_breaker_state",
+      help: "Market-data provider circuit breaker: 0 closed, 1 half-open, 2 open",
+      labelNames: ["provider"],
       registers: [registry],
     }),
   };

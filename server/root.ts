@@ -1,6 +1,7 @@
 import { adminRouter } from "./routers/admin/router";
 import { authRouter } from "./routers/auth/router";
 import { healthRouter } from "./routers/health/router";
+import { marketRouter } from "./routers/market/router";
 import { systemRouter } from "./routers/system/router";
 import { tokensRouter } from "./routers/tokens/router";
 import { createCallerFactory, router } from "./trpc";
@@ -11,6 +12,7 @@ export const appRouter = router({
   tokens: tokensRouter,
   admin: adminRouter,
   system: systemRouter,
+  market: marketRouter,
 });
 
 export type AppRouter = typeof appRouter;

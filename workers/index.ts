@@ -3,7 +3,7 @@ import type { Worker } from "bullmq";
 import { serverEnv } from "@/server/env";
 import { logger } from "@/server/logger";
 import { metrics, registerCollectedGauge } from "@/server/metrics";
-import { queuesForRole } from "@/server/queues/names";
+import { QUEUES, queuesForRole } from "@/server/queues/names";
 import { upsertSystemSchedules } from "@/server/queues/schedules";
 import { createRedis } from "@/server/redis";
 import { getQueueStats } from "@/server/services/system/get-queue-stats";
@@ -23,7 +23,7 @@ async function main() {
   const { jobDuration, registry } = metrics();
 
   for (const key of keys) {
-    const w = WORKER_FACTORIES[key](connection, env.QUEUE_PREFIX);
+    const w = WORKER_FACTORIES[key]({ connection, prefix: env.QUEUE_PREFIX, lockMs: env.WORKER_LOCK_MS });
     w.on("error", (err) => logger.error({ err, queue: key }, "worker error"));
     w.on("failed", (job, err) => {
       logger.warn({ queue: key, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed");
@@ -38,7 +38,7 @@ async function main() {
 
   registerCollectedGauge("mss_queue_jobs", "BullMQ jobs per queue and state", ["queue", "state"], async (set) => {
     for (const q of await getQueueStats()) {
-      if (!keys.some((k) => k === q.name)) continue;
+      if (!keys.some((k) => QUEUES[k].name === q.name)) continue;
       for (const [state, n] of Object.entries(q.counts)) set({ queue: q.name, state }, n);
     }
   });

@@ -14,7 +14,7 @@ const prefix = `test-${randomUUID()}`;
 const connection = createRedis(serverEnv().REDIS_URL, "worker");
 const queue = new Queue("maintenance", { connection, prefix, defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, backoff: { type: "fixed", delay: 10 } } });
 const events = new QueueEvents("maintenance", { connection: createRedis(serverEnv().REDIS_URL, "worker"), prefix });
-const worker = createMaintenanceWorker(connection, prefix);
+const worker = createMaintenanceWorker({ connection, prefix, lockMs: 30_000 });
 
 beforeAll(async () => {
   await events.waitUntilReady();

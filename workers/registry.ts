@@ -1,9 +1,18 @@
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
+
+export interface WorkerDeps {
+  connection: Redis;
+  prefix: string;
+  /** Job lock and stalled-check interval (ms). */
+  lockMs: number;
+}
 import type { QueueKey } from "@/server/queues/names";
+import { createIngestBarsWorker } from "./ingest-bars.worker";
 import { createMaintenanceWorker } from "./maintenance.worker";
 
 /** Exactly one Worker factory per queue. */
-export const WORKER_FACTORIES: Record<QueueKey, (connection: Redis, prefix: string) => Worker> = {
+export const WORKER_FACTORIES: Record<QueueKey, (deps: WorkerDeps) => Worker> = {
   maintenance: createMaintenanceWorker,
+  ingestBars: createIngestBarsWorker,
 };

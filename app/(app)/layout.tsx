@@ -10,6 +10,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const { user } = session;
   const info = await getRuntimeInfo();
   const sections: { title: string; items: NavItem[] }[] = [
+    { title: "Markets", items: [{ href: "/data", label: "Market data" }] },
     { title: "Operations", items: [{ href: "/system", label: "System" }] },
     {
       title: "Settings",

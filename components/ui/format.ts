@@ -1,7 +1,7 @@
 /** Display helpers shared by pages. Times are shown in UTC, as everywhere in the product. */
-export function fmtUtc(d: Date | string | null | undefined): string {
-  if (!d) return "—";
-  const date = typeof d === "string" ? new Date(d) : d;
+export function fmtUtc(d: Date | string | number | null | undefined): string {
+  if (d === null || d === undefined || d === "") return "—";
+  const date = d instanceof Date ? d : new Date(d);
   return `${date.toISOString().replace("T", " ").slice(0, 19)} UTC`;
 }
 

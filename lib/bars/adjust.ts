@@ -118,3 +118,28 @@ export function inferAdjustmentEvents(
   }
   return out;
 }
+
+/**
+ * Undo split adjustment of a vendor series that is split-adjusted but not dividend-adjusted (Yahoo's
+ * chart quotes): raw price = adjusted × (product of split ratios with ex-date after the bar), raw volume
+ * = adjusted volume ÷ that product. In place; returns the columns.
+ */
+export function unadjustSplits<C extends { length: number; ts: Float64Array; open: Float64Array; high: Float64Array; low: Float64Array; close: Float64Array; volume: Float64Array; vwap: Float64Array }>(
+  c: C,
+  splits: readonly { ts: number; value: number }[],
+): C {
+  if (splits.length === 0) return c;
+  const sorted = [...splits].sort((a, b) => a.ts - b.ts);
+  for (let i = 0; i < c.length; i++) {
+    let m = 1;
+    for (const s of sorted) if (s.ts > c.ts[i]!) m *= s.value;
+    if (m === 1) continue;
+    c.open[i] = c.open[i]! * m;
+    c.high[i] = c.high[i]! * m;
+    c.low[i] = c.low[i]! * m;
+    c.close[i] = c.close[i]! * m;
+    c.vwap[i] = c.vwap[i]! * m;
+    c.volume[i] = c.volume[i]! / m;
+  }
+  return c;
+}

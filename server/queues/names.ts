@@ -12,6 +12,12 @@ export type TMaintenanceJob = z.infer<typeof ZMaintenanceJob>;
 export const ZMaintenanceResult = z.object({ task: z.string(), removed: z.number().int() });
 export type TMaintenanceResult = z.infer<typeof ZMaintenanceResult>;
 
+/** Backfill / update / repair / import: the request lives in ingestion_runs; the job only names it. */
+export const ZIngestBarsJob = z.object({ runId: z.uuid() });
+export type TIngestBarsJob = z.infer<typeof ZIngestBarsJob>;
+export const ZIngestBarsResult = z.object({ status: z.string(), rowsOut: z.number(), rowsQuarantined: z.number() });
+export type TIngestBarsResult = z.infer<typeof ZIngestBarsResult>;
+
 /**
  * Every queue: its kebab-case name, the role whose worker consumes it, the payload schema and the
  * concurrency of that worker. Producers and workers both read this table.
@@ -22,6 +28,12 @@ export const QUEUES = {
     role: "ingest",
     payload: ZMaintenanceJob,
     concurrency: 1,
+  },
+  ingestBars: {
+    name: "ingest-bars",
+    role: "ingest",
+    payload: ZIngestBarsJob,
+    concurrency: 2,
   },
 } as const satisfies Record<
   string,

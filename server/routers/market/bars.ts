@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { barsFromColumns } from "@/lib/bars/columns";
+import { TIMEFRAMES } from "@/lib/bars/timeframe";
+import { getBars, MAX_BARS_PER_PAGE } from "../../services/bars/get-bars";
+import { authedProcedure, router } from "../../trpc";
+import { ZSymbolCode } from "./symbols";
+
+export const ZGetBarsInput = z.object({
+  symbol: ZSymbolCode,
+  timeframe: z.enum(TIMEFRAMES),
+  from: z.number().int().optional(),
+  /** Exclusive; pass the oldest ts of the previous page to page backwards. */
+  to: z.number().int().optional(),
+  limit: z.number().int().min(1).max(MAX_BARS_PER_PAGE).default(1000),
+  adjusted: z.boolean().default(false),
+});
+
+const ZBar = z.object({
+  ts: z.number(),
+  open: z.number(),
+  high: z.number(),
+  low: z.number(),
+  close: z.number(),
+  volume: z.number(),
+  vwap: z.number().nullable(),
+  trades: z.number().nullable(),
+});
+
+export const barsRouter = router({
+  get: authedProcedure
+    .input(ZGetBarsInput)
+    .output(z.object({ bars: z.array(ZBar), hasMore: z.boolean() }))
+    .query(async ({ input }) => {
+      const c = await getBars(input);
+      const bars = barsFromColumns(c).map((b) => ({ ...b, vwap: Number.isNaN(b.vwap) ? null : b.vwap, trades: Number.isNaN(b.trades) ? null : b.trades }));
+      return { bars, hasMore: c.length === input.limit };
+    }),
+});
