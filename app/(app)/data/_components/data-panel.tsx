@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { fmtInt, fmtUtc } from "@/components/ui/format";
 import { useTRPC } from "@/components/providers/trpc";
+import { ImportCsvForm } from "./import-csv-form";
 
 const ASSET_CLASSES = ["stock", "crypto", "etf", "index"] as const;
 const PROVIDERS = ["yahoo", "binance", "alpaca", "polygon", "sim", "bundled"] as const;
@@ -138,6 +139,7 @@ export function DataPanel({ canWrite }: { canWrite: boolean }) {
         <div className="grid section" style={{ gridTemplateColumns: "1fr 1fr" }}>
           <AddSymbolsForm onDone={() => void refresh()} />
           <BackfillForm selected={[...selected]} onStarted={() => void refresh()} />
+          <ImportCsvForm onDone={() => void refresh()} />
         </div>
       ) : null}
 
