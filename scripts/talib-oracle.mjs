@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds the TA-Lib oracle used by lib/indicators/*.talib.test.ts.
+ * Builds the TA-Lib oracle used by lib/indicators/talib.test.ts.
  *
  *   node scripts/talib-oracle.mjs            # build once (skips when it already loads)
  *   node scripts/talib-oracle.mjs --force    # wipe .oracle/ and rebuild
@@ -21,6 +21,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ORACLE = path.join(ROOT, ".oracle");

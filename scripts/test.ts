@@ -67,6 +67,12 @@ async function main() {
     tallies.push({ suite: "typecheck", passed: tsc === 0 ? 1 : 0, failed: tsc === 0 ? 0 : 1 });
   }
 
+  // TA-Lib as a test oracle for lib/indicators (built once into .oracle/, never used at run time).
+  if (want("unit")) {
+    const oracle = spawnSync(process.execPath, [path.join(ROOT, "scripts", "talib-oracle.mjs")], { stdio: "inherit" });
+    if (oracle.status !== 0) process.stderr.write("warning: the TA-Lib oracle could not be built; its comparison tests will fail under CI\n");
+  }
+
   for (const project of ["unit", "int"] as const) {
     if (!want(project)) continue;
     const file = path.join(OUT, `${project}.json`);

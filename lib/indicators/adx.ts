@@ -1,0 +1,165 @@
+/**
+ * ADX with +DI and −DI (TA_ADX / TA_PLUS_DI / TA_MINUS_DI, unstable period 0), one pass.
+ *
+ * +DM/−DM/TR are summed over the first p−1 bars (index 1..p−1), then Wilder-smoothed
+ * (s = s − s/p + x). DI = 100·DM/TR (0 when TR is zero), first value at index p.
+ * DX = 100·|−DI − +DI|/(−DI + +DI). ADX at index 2p−1 is the mean of the first p DX values
+ * (a bar where TR or DI+ + DI− is zero contributes 0), then ADX = (ADX·(p−1) + DX)/p, left
+ * unchanged on such bars. Period 1 uses the same formulas (TA-Lib special-cases DI(1) to a raw,
+ * unscaled ratio; we do not).
+ */
+import type { HlcBar, IncrementalIndicator, Snapshot } from "./core";
+import { assertPeriod, assertSameLength, Incremental, isMissing, isZero } from "./core";
+import { trueRangeOf } from "./atr";
+
+export interface AdxValue {
+  adx: number;
+  plusDi: number;
+  minusDi: number;
+}
+export type AdxResult = { [K in keyof AdxValue]: Float64Array };
+
+export class AdxState implements Snapshot<AdxState> {
+  readonly period: number;
+  /** Lookback of the ADX output; the DI outputs start at `period`. */
+  readonly lookback: number;
+  private prevHigh = NaN;
+  private prevLow = NaN;
+  private prevClose = NaN;
+  /** Bars since the start of the clean segment (capped at 2p). */
+  private t = 0;
+  private plusDm = 0;
+  private minusDm = 0;
+  private tr = 0;
+  private sumDx = 0;
+  private adxValue = 0;
+  adx = NaN;
+  plusDi = NaN;
+  minusDi = NaN;
+
+  constructor(period = 14) {
+    assertPeriod("period", period);
+    this.period = period;
+    this.lookback = 2 * period - 1;
+  }
+
+  reset(): void {
+    this.prevHigh = NaN;
+    this.prevLow = NaN;
+    this.prevClose = NaN;
+    this.t = 0;
+    this.plusDm = 0;
+    this.minusDm = 0;
+    this.tr = 0;
+    this.sumDx = 0;
+    this.adxValue = 0;
+    this.adx = NaN;
+    this.plusDi = NaN;
+    this.minusDi = NaN;
+  }
+
+  next(high: number, low: number, close: number): void {
+    this.adx = NaN;
+    this.plusDi = NaN;
+    this.minusDi = NaN;
+    if (isMissing(high) || isMissing(low) || isMissing(close)) {
+      this.reset();
+      return;
+    }
+    const p = this.period;
+    const t = this.t;
+    if (t < 2 * p) this.t++;
+    if (t === 0) {
+      this.prevHigh = high;
+      this.prevLow = low;
+      this.prevClose = close;
+      return;
+    }
+    const diffP = high - this.prevHigh;
+    const diffM = this.prevLow - low;
+    const tr = trueRangeOf(high, low, this.prevClose);
+    this.prevHigh = high;
+    this.prevLow = low;
+    this.prevClose = close;
+
+    if (t < p) {
+      // Plain sums over bars 1..p−1.
+      if (diffM > 0 && diffP < diffM) this.minusDm += diffM;
+      else if (diffP > 0 && diffP > diffM) this.plusDm += diffP;
+      this.tr += tr;
+      return;
+    }
+    // Wilder smoothing from bar p on.
+    this.minusDm -= this.minusDm / p;
+    this.plusDm -= this.plusDm / p;
+    if (diffM > 0 && diffP < diffM) this.minusDm += diffM;
+    else if (diffP > 0 && diffP > diffM) this.plusDm += diffP;
+    this.tr = this.tr - this.tr / p + tr;
+
+    let dx = NaN; // NaN = undefined on this bar (TR or DI sum is zero)
+    if (!isZero(this.tr)) {
+      const minusDi = 100.0 * (this.minusDm / this.tr);
+      const plusDi = 100.0 * (this.plusDm / this.tr);
+      this.minusDi = minusDi;
+      this.plusDi = plusDi;
+      const sum = minusDi + plusDi;
+      if (!isZero(sum)) dx = 100.0 * (Math.abs(minusDi - plusDi) / sum);
+    } else {
+      this.minusDi = 0.0;
+      this.plusDi = 0.0;
+    }
+
+    if (t < 2 * p - 1) {
+      if (!Number.isNaN(dx)) this.sumDx += dx;
+      return;
+    }
+    if (t === 2 * p - 1) {
+      if (!Number.isNaN(dx)) this.sumDx += dx;
+      this.adxValue = this.sumDx / p;
+    } else if (!Number.isNaN(dx)) {
+      this.adxValue = (this.adxValue * (p - 1) + dx) / p;
+    }
+    this.adx = this.adxValue;
+  }
+
+  copyFrom(o: AdxState): void {
+    this.prevHigh = o.prevHigh;
+    this.prevLow = o.prevLow;
+    this.prevClose = o.prevClose;
+    this.t = o.t;
+    this.plusDm = o.plusDm;
+    this.minusDm = o.minusDm;
+    this.tr = o.tr;
+    this.sumDx = o.sumDx;
+    this.adxValue = o.adxValue;
+    this.adx = o.adx;
+    this.plusDi = o.plusDi;
+    this.minusDi = o.minusDi;
+  }
+}
+
+function alloc(n: number): AdxResult {
+  return { adx: new Float64Array(n), plusDi: new Float64Array(n), minusDi: new Float64Array(n) };
+}
+
+export function adx(high: Float64Array, low: Float64Array, close: Float64Array, period = 14, out: AdxResult = alloc(close.length)): AdxResult {
+  assertSameLength(high, low, close);
+  const s = new AdxState(period);
+  for (let i = 0; i < close.length; i++) {
+    s.next(high[i]!, low[i]!, close[i]!);
+    out.adx[i] = s.adx;
+    out.plusDi[i] = s.plusDi;
+    out.minusDi[i] = s.minusDi;
+  }
+  return out;
+}
+
+export function adxIncremental(period = 14): IncrementalIndicator<HlcBar, AdxValue> {
+  return new Incremental(
+    () => new AdxState(period),
+    (s, b: HlcBar) => {
+      s.next(b.high, b.low, b.close);
+      return { adx: s.adx, plusDi: s.plusDi, minusDi: s.minusDi };
+    },
+  );
+}

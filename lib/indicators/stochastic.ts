@@ -1,0 +1,233 @@
+/**
+ * Stochastic oscillators (TA-Lib semantics):
+ * - STOCH (slow): raw %K over `fastK` bars, slow %K = MA(raw %K, slowK), slow %D = MA(slow %K, slowD).
+ *   Defaults 5, 3 (SMA), 3 (SMA) as TA_STOCH. Both outputs start together at
+ *   (fastK−1) + lookback(MA slowK) + lookback(MA slowD), as in TA-Lib.
+ * - StochRSI: TA_STOCHRSI = TA_STOCHF applied to RSI(period): fast %K over `fastK` RSI values and
+ *   fast %D = MA(fast %K, fastD). Defaults 14, 5, 3, SMA (TA-Lib's, not TradingView's 14/14/3/3).
+ *
+ * Raw %K = (close − lowest low)/((highest high − lowest low)/100), and 0 when the range is zero
+ * (TA-Lib's rule, e.g. a flat series).
+ */
+import type { CloseBar, HlcBar, IncrementalIndicator, Snapshot } from "./core";
+import { assertPeriod, assertSameLength, Incremental, isMissing, WindowExtreme } from "./core";
+import { createMa, type MaType, type ValueStepper } from "./moving-averages";
+import { RsiState } from "./rsi";
+
+/** Raw (fast) %K over a window of `period` bars. Callers handle missing inputs. */
+export class FastKState implements Snapshot<FastKState> {
+  readonly period: number;
+  private readonly hi: WindowExtreme;
+  private readonly lo: WindowExtreme;
+  private n = 0;
+
+  constructor(period: number) {
+    assertPeriod("fastK", period);
+    this.period = period;
+    this.hi = new WindowExtreme(period, "max");
+    this.lo = new WindowExtreme(period, "min");
+  }
+
+  reset(): void {
+    this.hi.clear();
+    this.lo.clear();
+    this.n = 0;
+  }
+
+  next(high: number, low: number, close: number): number {
+    this.hi.push(high);
+    this.lo.push(low);
+    if (this.n < this.period && ++this.n < this.period) return NaN;
+    const lowest = this.lo.value();
+    const diff = (this.hi.value() - lowest) / 100.0;
+    return diff !== 0.0 ? (close - lowest) / diff : 0.0;
+  }
+
+  copyFrom(o: FastKState): void {
+    this.hi.copyFrom(o.hi);
+    this.lo.copyFrom(o.lo);
+    this.n = o.n;
+  }
+}
+
+// ─── STOCH ──────────────────────────────────────────────────────────────────────────────
+
+export interface StochParams {
+  fastK: number;
+  slowK: number;
+  slowKMa: MaType;
+  slowD: number;
+  slowDMa: MaType;
+}
+export const STOCH_DEFAULTS: StochParams = { fastK: 5, slowK: 3, slowKMa: "sma", slowD: 3, slowDMa: "sma" };
+
+export interface StochValue {
+  k: number;
+  d: number;
+}
+
+export class StochState implements Snapshot<StochState> {
+  readonly lookback: number;
+  private readonly fast: FastKState;
+  private readonly kMa: ValueStepper;
+  private readonly dMa: ValueStepper;
+  k = NaN;
+  d = NaN;
+
+  constructor(p: StochParams = STOCH_DEFAULTS) {
+    this.fast = new FastKState(p.fastK);
+    this.kMa = createMa(p.slowKMa, p.slowK);
+    this.dMa = createMa(p.slowDMa, p.slowD);
+    this.lookback = p.fastK - 1 + this.kMa.lookback + this.dMa.lookback;
+  }
+
+  reset(): void {
+    this.fast.reset();
+    this.kMa.reset();
+    this.dMa.reset();
+    this.k = NaN;
+    this.d = NaN;
+  }
+
+  next(high: number, low: number, close: number): void {
+    this.k = NaN;
+    this.d = NaN;
+    if (isMissing(high) || isMissing(low) || isMissing(close)) {
+      this.reset();
+      return;
+    }
+    const raw = this.fast.next(high, low, close);
+    if (Number.isNaN(raw)) return;
+    const k = this.kMa.next(raw);
+    if (Number.isNaN(k)) return;
+    const d = this.dMa.next(k);
+    if (Number.isNaN(d)) return; // TA-Lib aligns %K with %D: both start at the total lookback
+    this.k = k;
+    this.d = d;
+  }
+
+  copyFrom(o: StochState): void {
+    this.fast.copyFrom(o.fast);
+    this.kMa.copyFrom(o.kMa);
+    this.dMa.copyFrom(o.dMa);
+    this.k = o.k;
+    this.d = o.d;
+  }
+}
+
+export interface StochResult {
+  k: Float64Array;
+  d: Float64Array;
+}
+
+export function stoch(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  params: Partial<StochParams> = {},
+  out: StochResult = { k: new Float64Array(close.length), d: new Float64Array(close.length) },
+): StochResult {
+  assertSameLength(high, low, close);
+  const s = new StochState({ ...STOCH_DEFAULTS, ...params });
+  for (let i = 0; i < close.length; i++) {
+    s.next(high[i]!, low[i]!, close[i]!);
+    out.k[i] = s.k;
+    out.d[i] = s.d;
+  }
+  return out;
+}
+
+export function stochIncremental(params: Partial<StochParams> = {}): IncrementalIndicator<HlcBar, StochValue> {
+  const p = { ...STOCH_DEFAULTS, ...params };
+  return new Incremental(
+    () => new StochState(p),
+    (s, bar: HlcBar) => {
+      s.next(bar.high, bar.low, bar.close);
+      return { k: s.k, d: s.d };
+    },
+  );
+}
+
+// ─── STOCHRSI ───────────────────────────────────────────────────────────────────────────
+
+export interface StochRsiParams {
+  period: number;
+  fastK: number;
+  fastD: number;
+  fastDMa: MaType;
+}
+export const STOCHRSI_DEFAULTS: StochRsiParams = { period: 14, fastK: 5, fastD: 3, fastDMa: "sma" };
+
+export class StochRsiState implements Snapshot<StochRsiState> {
+  readonly lookback: number;
+  private readonly rsi: RsiState;
+  private readonly fast: FastKState;
+  private readonly dMa: ValueStepper;
+  k = NaN;
+  d = NaN;
+
+  constructor(p: StochRsiParams = STOCHRSI_DEFAULTS) {
+    this.rsi = new RsiState(p.period);
+    this.fast = new FastKState(p.fastK);
+    this.dMa = createMa(p.fastDMa, p.fastD);
+    this.lookback = this.rsi.lookback + p.fastK - 1 + this.dMa.lookback;
+  }
+
+  reset(): void {
+    this.rsi.reset();
+    this.fast.reset();
+    this.dMa.reset();
+    this.k = NaN;
+    this.d = NaN;
+  }
+
+  next(close: number): void {
+    this.k = NaN;
+    this.d = NaN;
+    if (isMissing(close)) {
+      this.reset();
+      return;
+    }
+    const r = this.rsi.next(close);
+    if (Number.isNaN(r)) return;
+    const k = this.fast.next(r, r, r);
+    if (Number.isNaN(k)) return;
+    const d = this.dMa.next(k);
+    if (Number.isNaN(d)) return;
+    this.k = k;
+    this.d = d;
+  }
+
+  copyFrom(o: StochRsiState): void {
+    this.rsi.copyFrom(o.rsi);
+    this.fast.copyFrom(o.fast);
+    this.dMa.copyFrom(o.dMa);
+    this.k = o.k;
+    this.d = o.d;
+  }
+}
+
+export function stochRsi(
+  close: Float64Array,
+  params: Partial<StochRsiParams> = {},
+  out: StochResult = { k: new Float64Array(close.length), d: new Float64Array(close.length) },
+): StochResult {
+  const s = new StochRsiState({ ...STOCHRSI_DEFAULTS, ...params });
+  for (let i = 0; i < close.length; i++) {
+    s.next(close[i]!);
+    out.k[i] = s.k;
+    out.d[i] = s.d;
+  }
+  return out;
+}
+
+export function stochRsiIncremental(params: Partial<StochRsiParams> = {}): IncrementalIndicator<CloseBar, StochValue> {
+  const p = { ...STOCHRSI_DEFAULTS, ...params };
+  return new Incremental(
+    () => new StochRsiState(p),
+    (s, bar: CloseBar) => {
+      s.next(bar.close);
+      return { k: s.k, d: s.d };
+    },
+  );
+}
