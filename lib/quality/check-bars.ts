@@ -73,19 +73,29 @@ export function checkBars(c: BarColumns, opts: CheckBarsOptions): CheckBarsResul
     findings.push({ rule, severity: "error", ts: c.ts[i]!, quarantined: true, message: DQ_RULES[rule], values: { ...barValues(c, i), ...extra } });
   };
 
-  // Order and duplicates.
+  // Order and duplicates (sorted input: duplicates are neighbours; otherwise use a set).
   let ordered = true;
-  const seen = new Set<number>();
-  for (let i = 0; i < n; i++) {
-    const t = c.ts[i]!;
-    if (i > 0 && t < c.ts[i - 1]!) ordered = false;
-    if (seen.has(t)) quarantine(i, "duplicate_ts");
-    seen.add(t);
+  for (let i = 1; i < n; i++) {
+    if (c.ts[i]! < c.ts[i - 1]!) {
+      ordered = false;
+      break;
+    }
   }
-  if (!ordered && n > 0) {
-    findings.push({ rule: "out_of_order", severity: "warning", ts: c.ts[0]!, quarantined: false, message: DQ_RULES.out_of_order, values: { bars: n } });
+  if (ordered) {
+    for (let i = 1; i < n; i++) if (c.ts[i] === c.ts[i - 1]) quarantine(i, "duplicate_ts");
+  } else {
+    const seen = new Set<number>();
+    for (let i = 0; i < n; i++) {
+      if (seen.has(c.ts[i]!)) quarantine(i, "duplicate_ts");
+      seen.add(c.ts[i]!);
+    }
+    if (n > 0) findings.push({ rule: "out_of_order", severity: "warning", ts: c.ts[0]!, quarantined: false, message: DQ_RULES.out_of_order, values: { bars: n } });
   }
 
+  // Per-bar rules. Sessions are looked up once per UTC day.
+  let sDay = Number.NaN;
+  let sess: { open: number; close: number } | null = null;
+  let tradingDay = false;
   for (let i = 0; i < n; i++) {
     const o = c.open[i]!;
     const h = c.high[i]!;
@@ -93,16 +103,25 @@ export function checkBars(c: BarColumns, opts: CheckBarsOptions): CheckBarsResul
     const cl = c.close[i]!;
     const v = c.volume[i]!;
     const t = c.ts[i]!;
-    if (![o, h, l, cl, v, t].every(Number.isFinite)) quarantine(i, "non_finite");
-    else if (o <= 0 || h <= 0 || l <= 0 || cl <= 0) quarantine(i, "non_positive_price");
+    if (!(Number.isFinite(o) && Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(cl) && Number.isFinite(v) && Number.isFinite(t))) {
+      quarantine(i, "non_finite");
+      continue;
+    }
+    if (o <= 0 || h <= 0 || l <= 0 || cl <= 0) quarantine(i, "non_positive_price");
     else if (h < l || o < l || o > h || cl < l || cl > h) quarantine(i, "invalid_ohlc");
     else if (v < 0) quarantine(i, "negative_volume");
     else if (bucketStart(t, opts.timeframe) !== t) quarantine(i, "misaligned_ts");
     else if (t > opts.now) quarantine(i, "future_ts", { now: opts.now });
-    else if (opts.timeframe === "1d" && !isTradingDay(opts.calendar, t)) quarantine(i, "not_trading_day");
-    else if (opts.timeframe !== "1d") {
-      const s = sessionOf(opts.calendar, t);
-      if (!s || t + tfMs <= s.open || t >= s.close) quarantine(i, "outside_session");
+    else {
+      const day = Math.floor(t / 86_400_000) * 86_400_000;
+      if (day !== sDay) {
+        sDay = day;
+        tradingDay = isTradingDay(opts.calendar, day);
+        sess = opts.timeframe === "1d" ? null : sessionOf(opts.calendar, day);
+      }
+      if (opts.timeframe === "1d") {
+        if (!tradingDay) quarantine(i, "not_trading_day");
+      } else if (!sess || t + tfMs <= sess.open || t >= sess.close) quarantine(i, "outside_session");
     }
   }
 
@@ -114,27 +133,30 @@ export function checkBars(c: BarColumns, opts: CheckBarsOptions): CheckBarsResul
   // Spikes: robust z-score (median / MAD) of log returns, skipping days explained by corporate actions.
   const spikeZ = opts.spikeZ ?? 12;
   if (idx.length >= 20) {
-    const r: number[] = [];
-    for (let k = 1; k < idx.length; k++) r.push(Math.log(c.close[idx[k]!]! / c.close[idx[k - 1]!]!));
-    const sorted = [...r].sort((a, b) => a - b);
-    const med = sorted[sorted.length >> 1]!;
-    const dev = r.map((x) => Math.abs(x - med)).sort((a, b) => a - b);
-    const mad = dev[dev.length >> 1]! * 1.4826;
+    const m = idx.length - 1;
+    const r = new Float64Array(m);
+    for (let k = 1; k < idx.length; k++) r[k - 1] = Math.log(c.close[idx[k]!]! / c.close[idx[k - 1]!]!);
+    const med = median(r.slice());
+    const dev = new Float64Array(m);
+    for (let k = 0; k < m; k++) dev[k] = Math.abs(r[k]! - med);
+    const mad = median(dev) * 1.4826;
     if (mad > 0) {
+      const lim = spikeZ * mad;
       for (let k = 1; k < idx.length; k++) {
-        const z = (r[k - 1]! - med) / mad;
+        const x = r[k - 1]! - med;
+        if (Math.abs(x) <= lim) continue;
         const t = c.ts[idx[k]!]!;
         const day = Math.floor(t / 86_400_000) * 86_400_000;
-        if (Math.abs(z) > spikeZ && !opts.actionDays?.has(day)) {
-          findings.push({
-            rule: "spike",
-            severity: "warning",
-            ts: t,
-            quarantined: false,
-            message: DQ_RULES.spike,
-            values: { ...barValues(c, idx[k]!), prevClose: c.close[idx[k - 1]!]!, ret: Math.exp(r[k - 1]!) - 1, z: Math.round(z * 10) / 10 },
-          });
-        }
+        if (opts.actionDays?.has(day)) continue;
+        const z = x / mad;
+        findings.push({
+          rule: "spike",
+          severity: "warning",
+          ts: t,
+          quarantined: false,
+          message: DQ_RULES.spike,
+          values: { ...barValues(c, idx[k]!), prevClose: c.close[idx[k - 1]!]!, ret: Math.exp(r[k - 1]!) - 1, z: Math.round(z * 10) / 10 },
+        });
       }
     }
   }
@@ -158,33 +180,71 @@ export function checkBars(c: BarColumns, opts: CheckBarsOptions): CheckBarsResul
   return { keep, findings };
 }
 
-/** Missing bars between the first and last given ts (ascending), against the calendar. */
+/** Median by quickselect (O(n), reorders `a`). For even n, the upper middle, like sorted[n >> 1]. */
+function median(a: Float64Array): number {
+  const k = a.length >> 1;
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k]!;
+}
+
+/**
+ * Missing bars between the first and last given ts (ascending), against the calendar: one finding per
+ * contiguous run of missing bars (runs do not span closed periods such as nights and weekends).
+ */
 export function findGaps(ts: Float64Array, tf: Timeframe, cal: CalendarId): DqFinding[] {
   const out: DqFinding[] = [];
   const step = TIMEFRAME_MS[tf];
-  const expectedAt = (t: number): boolean => {
-    if (tf === "1d") return isTradingDay(cal, t);
-    const s = sessionOf(cal, t);
-    return s !== null && t + step > s.open && t < s.close;
-  };
+  const DAY = 86_400_000;
   for (let k = 1; k < ts.length; k++) {
     const a = ts[k - 1]!;
     const b = ts[k]!;
     if (b - a <= step) continue;
-    let first = Number.NaN;
-    let missing = 0;
-    for (let t = a + step; t < b; t += step) {
-      if (!expectedAt(t)) {
-        if (missing > 0) {
-          out.push(gapFinding(first, t, missing, tf));
+    if (tf === "1d") {
+      let first = Number.NaN;
+      let missing = 0;
+      for (let t = a + DAY; t < b; t += DAY) {
+        if (!isTradingDay(cal, t)) {
+          if (missing > 0) out.push(gapFinding(first, t, missing, tf));
           missing = 0;
+          continue;
         }
-        continue;
+        if (missing === 0) first = t;
+        missing++;
       }
-      if (missing === 0) first = t;
-      missing++;
+      if (missing > 0) out.push(gapFinding(first, b, missing, tf));
+      continue;
     }
-    if (missing > 0) out.push(gapFinding(first, b, missing, tf));
+    // Intraday: per session overlapping (a, b), the aligned bars strictly between a and b.
+    for (let day = Math.floor(a / DAY) * DAY; day < b; day += DAY) {
+      const s = sessionOf(cal, day);
+      if (!s) continue;
+      // Bars whose interval overlaps [open, close): from floor(open) to the last start before close.
+      const firstBar = Math.max(a + step, Math.floor(s.open / step) * step);
+      const lastBar = Math.min(b - step, Math.ceil(s.close / step) * step - step);
+      if (lastBar < firstBar) continue;
+      const missing = Math.floor((lastBar - firstBar) / step) + 1;
+      out.push(gapFinding(firstBar, lastBar + step, missing, tf));
+    }
   }
   return out;
 }

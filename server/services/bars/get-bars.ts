@@ -1,9 +1,16 @@
+import { factorsAt, type AdjustmentStep } from "@/lib/bars/adjust";
 import { emptyColumns, type BarColumns } from "@/lib/bars/columns";
+import type { Sql } from "postgres";
 import type { Timeframe } from "@/lib/bars/timeframe";
 import { db } from "../../db";
 import { barTable } from "./rollup-bars";
 
 export const MAX_BARS_PER_PAGE = 5_000;
+const MAX_BARS_PER_QUERY = 50_000;
+const PG_EPOCH_MS = 946_684_800_000;
+const TWO32 = 4_294_967_296;
+
+const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 export interface GetBarsOptions {
   symbol: string;
@@ -20,55 +27,94 @@ export interface GetBarsOptions {
 /**
  * Up to `limit` bars of one symbol, newest before `to`, returned in ascending time order as columns.
  * Paginate backwards by passing the first returned ts as the next `to`.
+ * Read with a binary COPY (no text parsing of timestamps and floats, ~3× faster than row parsing);
+ * adjustment factors are a short step function applied in memory (lib/bars/adjust).
  */
 export async function getBars(opts: GetBarsOptions): Promise<BarColumns> {
-  const limit = Math.min(Math.max(1, opts.limit ?? 1_000), MAX_BARS_PER_PAGE);
+  const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 1_000)), MAX_BARS_PER_QUERY);
   const from = new Date(opts.from ?? 0).toISOString();
   const to = opts.to === undefined ? "9999-12-31T00:00:00Z" : new Date(opts.to).toISOString();
-  const table = barTable(opts.timeframe);
-  const rows = opts.adjusted
-    ? await db().$client.unsafe<Row[]>(
-        `select extract(epoch from b.ts) * 1000 as t, b.open * f.pf as open, b.high * f.pf as high, b.low * f.pf as low,
-                b.close * f.pf as close, b.volume / f.vf as volume, b.vwap * f.pf as vwap, b.trades
-         from ${table} b
-         cross join lateral (
-           select coalesce((select a.price_factor from adjustment_factors a where a.symbol = b.symbol and a.ts <= b.ts order by a.ts desc limit 1), 1) as pf,
-                  coalesce((select a.volume_factor from adjustment_factors a where a.symbol = b.symbol and a.ts <= b.ts order by a.ts desc limit 1), 1) as vf
-         ) f
-         where b.symbol = $1 and b.ts >= $2 and b.ts < $3
-         order by b.ts desc limit $4`,
-        [opts.symbol, from, to, limit],
-      )
-    : await db().$client.unsafe<Row[]>(
-        `select extract(epoch from b.ts) * 1000 as t, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades
-         from ${table} b where b.symbol = $1 and b.ts >= $2 and b.ts < $3
-         order by b.ts desc limit $4`,
-        [opts.symbol, from, to, limit],
-      );
-  const n = rows.length;
-  const c = emptyColumns(n);
-  c.length = n;
-  for (let k = 0; k < n; k++) {
-    const r = rows[n - 1 - k]!;
-    c.ts[k] = Number(r.t);
-    c.open[k] = r.open;
-    c.high[k] = r.high;
-    c.low[k] = r.low;
-    c.close[k] = r.close;
-    c.volume[k] = r.volume;
-    c.vwap[k] = r.vwap ?? Number.NaN;
-    c.trades[k] = r.trades === null ? Number.NaN : Number(r.trades);
+  const sql = db().$client;
+  // COPY takes no bind parameters: the values below are an escaped literal and two ISO timestamps.
+  const query = `copy (select ts, open, high, low, close, volume, vwap, trades from (
+      select * from ${barTable(opts.timeframe)} where symbol = ${literal(opts.symbol)} and ts >= ${literal(from)} and ts < ${literal(to)}
+      order by ts desc limit ${limit}) x order by ts) to stdout (format binary)`;
+  const [buf, steps] = await Promise.all([
+    copyOut(sql, query),
+    opts.adjusted
+      ? sql<{ t: number; pf: number; vf: number }[]>`select (extract(epoch from ts) * 1000)::float8 as t, price_factor as pf, volume_factor as vf from adjustment_factors where symbol = ${opts.symbol} order by ts`
+      : Promise.resolve([]),
+  ]);
+  const c = decodeBars(buf);
+  if (opts.adjusted && steps.length > 0) {
+    const s: AdjustmentStep[] = steps.map((r) => ({ ts: r.t, priceFactor: r.pf, volumeFactor: r.vf }));
+    const pf = factorsAt(s, c.ts.subarray(0, c.length), "price");
+    const vf = factorsAt(s, c.ts.subarray(0, c.length), "volume");
+    for (let i = 0; i < c.length; i++) {
+      const f = pf[i]!;
+      c.open[i] = c.open[i]! * f;
+      c.high[i] = c.high[i]! * f;
+      c.low[i] = c.low[i]! * f;
+      c.close[i] = c.close[i]! * f;
+      c.vwap[i] = c.vwap[i]! * f;
+      c.volume[i] = c.volume[i]! / vf[i]!;
+    }
   }
   return c;
 }
 
-interface Row {
-  t: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  vwap: number | null;
-  trades: string | number | null;
+/**
+ * Run a COPY … TO STDOUT and collect its bytes. postgres.js pauses the socket whenever the stream
+ * reports backpressure and resumes it only from the stream's _read(); once the stream has ended no
+ * _read() comes, so the CommandComplete/ReadyForQuery that follow could stay unread and the pooled
+ * connection would hang. One explicit _read() after the end lets them through (tested by repeated
+ * reads in write-bars.int.test.ts on the pool).
+ */
+async function copyOut(sql: Sql, query: string): Promise<Buffer> {
+  const stream = await sql.unsafe(query).readable();
+  const chunks: Buffer[] = [];
+  stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+  await new Promise<void>((resolve, reject) => {
+    stream.once("end", () => resolve());
+    stream.once("error", reject);
+  });
+  (stream as unknown as { _read: (n: number) => void })._read(0);
+  return Buffer.concat(chunks);
+}
+
+/** Decode a binary COPY of (ts, open, high, low, close, volume, vwap, trades) into columns. */
+export function decodeBars(buf: Buffer): BarColumns {
+  // A tuple is at least 2 + 8 × 4 + 6 × 8 bytes (nullable vwap/trades may be shorter: over-allocate).
+  const cap = Math.max(0, Math.ceil(buf.length / 74));
+  const c = emptyColumns(cap);
+  let o = 19; // signature (11) + flags (4) + header extension length (4, always 0)
+  let n = 0;
+  const cols = [c.open, c.high, c.low, c.close, c.volume, c.vwap];
+  while (o + 2 <= buf.length) {
+    const fields = buf.readInt16BE(o);
+    o += 2;
+    if (fields === -1) break;
+    o += 4; // ts length (8)
+    c.ts[n] = (buf.readInt32BE(o) * TWO32 + buf.readUInt32BE(o + 4)) / 1000 + PG_EPOCH_MS;
+    o += 8;
+    for (const col of cols) {
+      const len = buf.readInt32BE(o);
+      o += 4;
+      if (len === -1) col[n] = Number.NaN;
+      else {
+        col[n] = buf.readDoubleBE(o);
+        o += 8;
+      }
+    }
+    const tl = buf.readInt32BE(o);
+    o += 4;
+    if (tl === -1) c.trades[n] = Number.NaN;
+    else {
+      c.trades[n] = buf.readInt32BE(o) * TWO32 + buf.readUInt32BE(o + 4);
+      o += 8;
+    }
+    n++;
+  }
+  c.length = n;
+  return c;
 }

@@ -7,7 +7,7 @@ import { calendarForAsset } from "@/lib/calendar";
 import { checkBars, type DqFinding } from "@/lib/quality/check-bars";
 import { db } from "../../db";
 import { BAR_COPY_COLUMNS, copyHeader, copyTrailer, encodeBarTuples, type CopyBatch } from "./copy-binary";
-import { barTable, rollupBars } from "./rollup-bars";
+import { barTable, rollupBars, rollupFresh } from "./rollup-bars";
 import { recordDqFindings } from "./record-dq-findings";
 
 export interface WriteBarsBatch {
@@ -63,7 +63,8 @@ async function copyInto(tx: TransactionSql, table: string, batches: CopyBatch[],
  * - symbols whose range holds no rows yet are COPYed straight into the table (binary COPY);
  * - otherwise COPY into a temporary staging table, then one set-based upsert that only touches rows
  *   whose values changed;
- * - then the higher timeframes covering the written range are rebuilt by the shared rollup.
+ * - then the higher timeframes are rebuilt where something changed: in memory with lib/bars/aggregate for
+ *   fresh ranges, in SQL (same semantics) for the changed spans of overlapping ranges.
  */
 export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult> {
   const now = opts.now ?? Date.now();
@@ -107,12 +108,15 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
       const fresh = copyBatches.filter((b) => !overlap.has(b.symbol));
       const stale = copyBatches.filter((b) => overlap.has(b.symbol));
       const count = (bs: CopyBatch[]) => bs.reduce((a, b) => a + (b.keep ? b.keep.reduce((x, k) => x + k, 0) : b.bars.length), 0);
+      const rollup = opts.rollup !== false && opts.timeframe !== "1d";
+      let directBatches: typeof fresh = [];
       if (fresh.length > 0) {
         await tx.unsafe("savepoint direct_copy");
         try {
           await copyInto(tx, table, fresh, opts.source);
           result.path.direct = count(fresh);
           result.rowsOut += result.path.direct;
+          directBatches = fresh;
         } catch (err) {
           // A concurrent writer got there first: fall back to the upsert path for these symbols.
           if ((err as { code?: string }).code !== "23505") throw err;
@@ -123,24 +127,31 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
       if (stale.length > 0) {
         await tx.unsafe(`create temp table stage_bars (like ${table} including defaults) on commit drop`);
         await copyInto(tx, "stage_bars", stale, opts.source);
-        const up = await tx.unsafe(
-          `insert into ${table} as b select * from stage_bars
-           on conflict (symbol, ts) do update set
-             open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
-             volume = excluded.volume, vwap = excluded.vwap, trades = excluded.trades, source = excluded.source
-           where (b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.source)
-                 is distinct from (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume, excluded.vwap, excluded.trades, excluded.source)`,
+        // Only rows whose values changed are written; their span per symbol drives the rollup.
+        const changed = await tx.unsafe<{ symbol: string; lo: string; hi: string }[]>(
+          `with up as (
+             insert into ${table} as b select * from stage_bars
+             on conflict (symbol, ts) do update set
+               open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
+               volume = excluded.volume, vwap = excluded.vwap, trades = excluded.trades, source = excluded.source
+             where (b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.source)
+                   is distinct from (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume, excluded.vwap, excluded.trades, excluded.source)
+             returning b.symbol, b.ts)
+           select symbol, (extract(epoch from min(ts)) * 1000)::text as lo, (extract(epoch from max(ts)) * 1000)::text as hi, count(*)::int as n
+           from up group by symbol`,
         );
         result.path.upsert = count(stale);
-        result.rowsOut += up.count;
+        result.rowsOut += changed.reduce((a, r) => a + Number((r as unknown as { n: number }).n), 0);
+        if (rollup) {
+          for (const c of changed) {
+            const r = await rollupBars(tx, { symbols: [c.symbol], from: Number(c.lo), to: Number(c.hi) + 1, fromTimeframe: opts.timeframe });
+            for (const [k, v] of Object.entries(r)) result.rollup[k] = (result.rollup[k] ?? 0) + v;
+          }
+        }
       }
-      if (opts.rollup !== false && opts.timeframe !== "1d") {
-        result.rollup = await rollupBars(tx, {
-          symbols: copyBatches.map((b) => b.symbol),
-          from: Math.min(...copyBatches.map((b) => b.lo)),
-          to: Math.max(...copyBatches.map((b) => b.hi)) + 1,
-          fromTimeframe: opts.timeframe,
-        });
+      if (rollup && directBatches.length > 0) {
+        const r = await rollupFresh(tx, { batches: directBatches, fromTimeframe: opts.timeframe });
+        for (const [k, v] of Object.entries(r)) result.rollup[k] = (result.rollup[k] ?? 0) + v;
       }
     });
   }
