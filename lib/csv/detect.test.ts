@@ -116,5 +116,8 @@ describe("helpers", () => {
     expect(symbolFromFileName("C:\\x\\BRK.B_1d.csv")).toBe("BRK.B");
     expect(symbolFromFileName("my prices!.csv")).toBe("MY");
     expect(symbolFromFileName("???.csv")).toBeNull();
+    expect(symbolFromFileName("testcsv-1d.csv")).toBe("TESTCSV");
+    expect(symbolFromFileName("BTC-USD.csv")).toBe("BTC-USD");
+    expect(symbolFromFileName("eth-usd_5m.csv")).toBe("ETH-USD");
   });
 });

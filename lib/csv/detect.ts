@@ -72,7 +72,8 @@ export interface DetectCsvFormatOptions {
 /** "data/AAPL.csv" → "AAPL", "msft_1d.csv" → "MSFT". Null when nothing usable remains. */
 export function symbolFromFileName(fileName: string): string | null {
   const base = fileName.split(/[\\/]/).pop() ?? "";
-  const stem = base.replace(/\.(csv|txt|tsv)(\.gz)?$/i, "");
+  // Drop the extension and a trailing timeframe tag ("-1d", "_5m", " 1h"), keeping "BTC-USD" intact.
+  const stem = base.replace(/\.(csv|txt|tsv)(\.gz)?$/i, "").replace(/[-_\s](1m|5m|15m|30m|1h|4h|1d|d1|daily|minute|hourly)$/i, "");
   const sym = stem.split(/[_\s]/)[0]?.trim().toUpperCase() ?? "";
   return /^[A-Z0-9][A-Z0-9.\-=^:/]{0,31}$/.test(sym) ? sym : null;
 }

@@ -48,6 +48,22 @@ describe("checkBars on the bundled real data", () => {
     expect(abt.findings.filter((f) => f.rule === "spike" && f.ts === day("2013-01-02"))).toEqual([]);
   });
 
+  it("flags a bad print that reverts (out-and-back), but no real move in 10 years of 59 stocks", () => {
+    const bars = load("MSFT");
+    const i = 1500;
+    bars[i] = { ...bars[i]!, close: bars[i]!.close * 1.3, high: bars[i]!.close * 1.3 };
+    const r = checkBars(columnsFromBars(bars), { timeframe: "1d", calendar: "NYSE", now: NOW, actionDays: actionDays("MSFT") });
+    const spikes = r.findings.filter((f) => f.rule === "spike");
+    expect(spikes.map((f) => f.ts)).toEqual([bars[i]!.ts]);
+    expect(spikes[0]!.quarantined).toBe(false);
+    let real = 0;
+    for (const f of readdirSync(DIR).filter((x) => x.endsWith(".csv") && x !== "corporate_actions.csv")) {
+      const sym = f.replace(".csv", "");
+      real += checkBars(columnsFromBars(load(sym)), { timeframe: "1d", calendar: "NYSE", now: NOW, actionDays: actionDays(sym) }).findings.filter((x) => x.rule === "spike").length;
+    }
+    expect(real).toBe(0);
+  });
+
   it("reports a zero-volume trading day as info and keeps it", () => {
     const bars = load("MSFT").slice(0, 50);
     bars[20] = { ...bars[20]!, volume: 0 };

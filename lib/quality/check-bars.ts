@@ -15,7 +15,7 @@ export const DQ_RULES = {
   out_of_order: "the batch is not in ascending time order (sorted before storing)",
   not_trading_day: "daily bar on a day the exchange was closed",
   outside_session: "intraday bar outside the exchange session",
-  spike: "return is an outlier (robust z-score) not explained by a corporate action",
+  spike: "outlier return (robust z-score) that reverts on the next bar or is extreme, not explained by a corporate action",
   stale: "price unchanged with zero volume for many consecutive bars",
   zero_volume: "zero volume on a trading day",
   gap: "bars missing against the exchange calendar",
@@ -130,8 +130,10 @@ export function checkBars(c: BarColumns, opts: CheckBarsOptions): CheckBarsResul
   for (let i = 0; i < n; i++) if (keep[i]) idx.push(i);
   idx.sort((a, b) => c.ts[a]! - c.ts[b]!);
 
-  // Spikes: robust z-score (median / MAD) of log returns, skipping days explained by corporate actions.
-  const spikeZ = opts.spikeZ ?? 12;
+  // Spikes: an outlier return (robust z-score on median / MAD of log returns) that reverts on the next
+  // bar (out-and-back: the signature of a bad print), or an extreme one (2× the threshold) even without
+  // reverting. Days explained by a corporate action are skipped; a real, persistent move is not a spike.
+  const spikeZ = opts.spikeZ ?? 10;
   if (idx.length >= 20) {
     const m = idx.length - 1;
     const r = new Float64Array(m);
@@ -141,14 +143,24 @@ export function checkBars(c: BarColumns, opts: CheckBarsOptions): CheckBarsResul
     for (let k = 0; k < m; k++) dev[k] = Math.abs(r[k]! - med);
     const mad = median(dev) * 1.4826;
     if (mad > 0) {
-      const lim = spikeZ * mad;
+      // Scale: the larger of the whole batch's MAD and the recent (previous 20 bars) mean absolute
+      // deviation, so a volatile regime (e.g. March 2020) does not turn every real move into a "spike".
+      const W = 20;
+      let windowSum = 0;
       for (let k = 1; k < idx.length; k++) {
         const x = r[k - 1]! - med;
+        const local = k - 1 >= W ? (windowSum / W) * 1.2533 : 0;
+        windowSum += Math.abs(x) - (k - 1 >= W ? Math.abs(r[k - 1 - W]! - med) : 0);
+        const scale = Math.max(mad, local);
+        const lim = spikeZ * scale;
         if (Math.abs(x) <= lim) continue;
+        const next = k < m ? r[k]! - med : 0;
+        const reverts = next * x < 0 && Math.abs(next) > 0.6 * Math.abs(x);
+        if (!reverts && Math.abs(x) <= 2 * lim) continue;
         const t = c.ts[idx[k]!]!;
         const day = Math.floor(t / 86_400_000) * 86_400_000;
         if (opts.actionDays?.has(day)) continue;
-        const z = x / mad;
+        const z = x / scale;
         findings.push({
           rule: "spike",
           severity: "warning",

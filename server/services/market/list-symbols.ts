@@ -31,9 +31,9 @@ export async function listSymbols(opts: ListSymbolsOptions): Promise<{ rows: Sym
     where (${opts.includeInactive ?? false} or s.active)
       and (${pattern}::text is null or s.symbol ilike ${pattern} or s.name ilike ${pattern})
       and (${opts.assetClass ?? null}::text is null or s.asset_class::text = ${opts.assetClass ?? null})`;
-  const rows = await sql<SymbolRow[]>`
+  const raw = await sql<(Omit<SymbolRow, "lastBarTs"> & { lastBarMs: number | null })[]>`
     select s.symbol, s.name, s.asset_class as "assetClass", s.exchange, s.sector, s.provider, s.active,
-           lb.ts as "lastBarTs", lb.close as "lastClose",
+           (extract(epoch from lb.ts) * 1000)::float8 as "lastBarMs", lb.close as "lastClose",
            coalesce(cnt.n, 0)::int as "bars1d",
            coalesce(dq.open, 0)::int as "openIssues", coalesce(dq.quarantined, 0)::int as "quarantined"
     from symbols s
@@ -46,6 +46,7 @@ export async function listSymbols(opts: ListSymbolsOptions): Promise<{ rows: Sym
     ${where}
     order by s.symbol
     limit ${opts.limit} offset ${opts.offset}`;
+  const rows = raw.map(({ lastBarMs, ...r }) => ({ ...r, lastBarTs: lastBarMs === null ? null : new Date(lastBarMs) }));
   const [count] = await sql<{ total: number }[]>`select count(*)::int as total from symbols s ${where}`;
   return { rows, total: count?.total ?? 0 };
 }

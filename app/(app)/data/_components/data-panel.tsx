@@ -145,6 +145,7 @@ export function DataPanel({ canWrite }: { canWrite: boolean }) {
 
       <div className="section card">
         <h2>Ingestion runs</h2>
+        <div className="table-wrap">
         <table className="data" data-testid="runs-table">
           <thead>
             <tr>
@@ -199,6 +200,7 @@ export function DataPanel({ canWrite }: { canWrite: boolean }) {
             ))}
           </tbody>
         </table>
+        </div>
       </div>
 
       <QualityIssues canWrite={canWrite} />
@@ -342,6 +344,7 @@ function QualityIssues({ canWrite }: { canWrite: boolean }) {
           <option value="all">all</option>
         </select>
       </div>
+      <div className="table-wrap" style={{ maxHeight: 420, overflowY: "auto" }}>
       <table className="data" data-testid="dq-table">
         <thead>
           <tr>
@@ -394,6 +397,7 @@ function QualityIssues({ canWrite }: { canWrite: boolean }) {
           ))}
         </tbody>
       </table>
+      </div>
     </div>
   );
 }

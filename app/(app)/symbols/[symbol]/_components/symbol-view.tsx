@@ -1,0 +1,99 @@
+"use client";
+
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useCallback, useMemo, useState } from "react";
+import { CandlesChart } from "@/components/charts/candles-chart";
+import { fmtInt, fmtUtc } from "@/components/ui/format";
+import { useTRPC, useTRPCClient } from "@/components/providers/trpc";
+
+const TIMEFRAMES = ["1m", "5m", "15m", "1h", "4h", "1d"] as const;
+type Tf = (typeof TIMEFRAMES)[number];
+const PAGE = 1500;
+
+export function SymbolView({ symbol }: { symbol: string }) {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const [timeframe, setTimeframe] = useState<Tf>("1d");
+  const [adjusted, setAdjusted] = useState(true);
+  const info = useQuery(trpc.market.symbols.list.queryOptions({ search: symbol, limit: 5, offset: 0, includeInactive: true }));
+  const meta = info.data?.rows.find((r) => r.symbol === symbol);
+
+  // Pages of bars, newest first; older pages load as the user scrolls back.
+  const bars = useInfiniteQuery({
+    queryKey: ["bars", symbol, timeframe, adjusted],
+    initialPageParam: undefined as number | undefined,
+    queryFn: ({ pageParam }) => client.market.bars.get.query({ symbol, timeframe, adjusted, limit: PAGE, ...(pageParam ? { to: pageParam } : {}) }),
+    getNextPageParam: (last) => (last.hasMore && last.bars.length ? last.bars[0]!.ts : undefined),
+  });
+  const series = useMemo(() => (bars.data ? [...bars.data.pages].reverse().flatMap((p) => p.bars) : []), [bars.data]);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = bars;
+  const onNeedMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const last = series[series.length - 1];
+  const prev = series[series.length - 2];
+
+  return (
+    <div>
+      <div className="row">
+        <Link href="/data" className="muted">
+          ← Market data
+        </Link>
+      </div>
+      <div className="row" style={{ alignItems: "baseline" }}>
+        <h1 style={{ marginBottom: 4 }}>
+          <span className="mono">{symbol}</span> {meta?.name ? <span className="muted" style={{ fontWeight: 400 }}>{meta.name}</span> : null}
+        </h1>
+        <span className="spacer" />
+        {last ? (
+          <span className="stat-value" data-testid="last-close">
+            {last.close.toFixed(2)}{" "}
+            {prev ? (
+              <span className={last.close >= prev.close ? "up" : "down"} style={{ fontSize: 13 }}>
+                {(((last.close - prev.close) / prev.close) * 100).toFixed(2)}%
+              </span>
+            ) : null}
+          </span>
+        ) : null}
+      </div>
+      <div className="row muted" style={{ marginBottom: 10 }}>
+        {meta ? (
+          <>
+            <span>{meta.assetClass}</span>·<span>{meta.exchange ?? "—"}</span>·<span>{meta.sector ?? "—"}</span>·<span>provider {meta.provider}</span>
+          </>
+        ) : info.isFetched ? (
+          <span className="down">Not in the universe.</span>
+        ) : null}
+      </div>
+      <div className="row" style={{ marginBottom: 8 }}>
+        <div className="row" role="group" aria-label="Timeframe">
+          {TIMEFRAMES.map((tf) => (
+            <button key={tf} type="button" className={`btn small ${tf === timeframe ? "primary" : ""}`} aria-pressed={tf === timeframe} onClick={() => setTimeframe(tf)}>
+              {tf}
+            </button>
+          ))}
+        </div>
+        <label className="row" style={{ gap: 4 }}>
+          <input type="checkbox" checked={adjusted} onChange={(e) => setAdjusted(e.target.checked)} aria-label="Adjusted prices" />
+          Adjusted (splits, dividends, spin-offs)
+        </label>
+        <span className="spacer" />
+        <span className="muted" data-testid="bars-loaded">
+          {fmtInt(series.length)} bars{series.length ? ` · ${fmtUtc(series[0]!.ts).slice(0, 16)} → ${fmtUtc(last!.ts).slice(0, 16)}` : ""}
+          {hasNextPage ? " · scroll left for more" : ""}
+        </span>
+      </div>
+      <div className="card" style={{ padding: 6 }}>
+        {bars.isError ? <div className="alert error">{bars.error.message}</div> : null}
+        {bars.isSuccess && series.length === 0 ? (
+          <p className="muted" style={{ padding: 20 }}>
+            No {timeframe} bars stored for {symbol}. Backfill it from the Market data page.
+          </p>
+        ) : (
+          <CandlesChart bars={series} timeframe={timeframe} adjusted={adjusted} onNeedMore={onNeedMore} loading={bars.isFetching} height={520} />
+        )}
+      </div>
+    </div>
+  );
+}
