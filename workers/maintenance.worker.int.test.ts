@@ -51,6 +51,29 @@ describe("maintenance worker (real BullMQ + Redis + Postgres)", () => {
     expect(left.has(revoked!.id)).toBe(false);
   });
 
+  it("update-universe creates one update run per online provider from the symbols' last bars", async () => {
+    const { upsertSymbols } = await import("@/server/services/market/upsert-symbols");
+    const { writeBars } = await import("@/server/services/bars/write-bars");
+    const { columnsFromBars } = await import("@/lib/bars/columns");
+    await upsertSymbols([
+      { symbol: "UPD1", provider: "sim" },
+      { symbol: "UPD2", provider: "csv" },
+    ]);
+    const day = Date.UTC(2026, 10, 16);
+    await writeBars({ timeframe: "1d", source: "sim", now: day + 86_400_000 * 10, batches: [{ symbol: "UPD1", bars: columnsFromBars([{ ts: day, open: 1, high: 1, low: 1, close: 1, volume: 1, vwap: 1, trades: 1 }]) }] });
+    const job = await queue.add("maintenance", { task: "update-universe", timeframe: "1d", maxLookbackDays: 30 });
+    const result = (await job.waitUntilFinished(events, 15_000)) as { runs: number };
+    expect(result.runs).toBeGreaterThanOrEqual(1);
+    const runs = await db().$client`select provider, kind, symbols, (extract(epoch from range_start) * 1000)::float8 as start from ingestion_runs where kind = 'update'`;
+    const sim = runs.find((r) => r.provider === "sim");
+    expect(sim?.symbols).toContain("UPD1");
+    expect(sim?.start).toBe(day); // from the last stored bar
+    expect(runs.some((r) => r.provider === "csv")).toBe(false); // nothing to fetch for imported data
+    const { getQueue } = await import("@/server/queues/producers");
+    await getQueue("ingestBars").obliterate({ force: true });
+    await getQueue("ingestBars").close();
+  });
+
   it("fails a bad payload once, without retries (UnrecoverableError)", async () => {
     const job = await queue.add("maintenance", { task: "format-disk" });
     await expect(job.waitUntilFinished(events, 15_000)).rejects.toThrow(/invalid payload/);

@@ -7,9 +7,11 @@ export type WorkerRole = (typeof WORKER_ROLES)[number];
 export const ZMaintenanceJob = z.discriminatedUnion("task", [
   z.object({ task: z.literal("purge-sessions"), olderThanDays: z.number().int().min(0).max(3650).default(7) }),
   z.object({ task: z.literal("purge-audit-log"), olderThanDays: z.number().int().min(30).max(3650).default(365) }),
+  /** Daily: bring every active symbol with an online provider up to date (one ingestion run per provider). */
+  z.object({ task: z.literal("update-universe"), timeframe: z.enum(["1m", "5m", "15m", "1h", "4h", "1d"]).default("1d"), maxLookbackDays: z.number().int().min(1).max(3650).default(30) }),
 ]);
 export type TMaintenanceJob = z.infer<typeof ZMaintenanceJob>;
-export const ZMaintenanceResult = z.object({ task: z.string(), removed: z.number().int() });
+export const ZMaintenanceResult = z.object({ task: z.string(), removed: z.number().int(), runs: z.number().int().optional() });
 export type TMaintenanceResult = z.infer<typeof ZMaintenanceResult>;
 
 /** Backfill / update / repair / import: the request lives in ingestion_runs; the job only names it. */

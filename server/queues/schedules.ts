@@ -8,6 +8,12 @@ export async function upsertSystemSchedules(): Promise<void> {
     { pattern: "17 3 * * *", tz: "UTC" },
     { name: "maintenance", data: { task: "purge-sessions", olderThanDays: 7 } },
   );
+  // After the US close (16:00 New York is 20:00/21:00 UTC): fetch the day's bars for the whole universe.
+  await q.upsertJobScheduler(
+    "maintenance-update-universe",
+    { pattern: "30 22 * * 1-5", tz: "UTC" },
+    { name: "maintenance", data: { task: "update-universe", timeframe: "1d", maxLookbackDays: 30 } },
+  );
   await q.upsertJobScheduler(
     "maintenance-purge-audit-log",
     { pattern: "23 3 * * 0", tz: "UTC" },
