@@ -63,68 +63,89 @@ export async function rollupBars(sql: Tx, opts: { symbols: string[]; from: numbe
 }
 
 /**
- * Rollup for freshly written ranges (no stored lower-timeframe rows existed inside them): buckets that
- * lie entirely inside a symbol's range are aggregated in memory by lib/bars/aggregate (exact: all their
- * bars are in the batch) and upserted through one staging COPY per level; the two edge buckets per
- * level, which may also hold stored bars from outside the range, are rebuilt in SQL.
+ * Rollup for freshly written ranges (no stored lower-timeframe rows existed inside them). Higher bars
+ * are aggregated in memory by lib/bars/aggregate, level by level, and written with one COPY per level
+ * (straight into the table when it has nothing there, else through a staging upsert). That is exact for
+ * every bucket whose bars all come from the batch: all interior buckets, and the edge buckets too when
+ * no stored bars of the source timeframe lie next to the range inside the widest (top-level) bucket.
+ * Where such neighbours exist, the edge buckets are rebuilt in SQL from the stored bars instead.
  */
 export async function rollupFresh(
   sql: TransactionSql,
   opts: { batches: { symbol: string; bars: BarColumns; lo: number; hi: number }[]; fromTimeframe: Timeframe },
 ): Promise<Record<string, number>> {
   const written: Record<string, number> = {};
+  const levels = higherTimeframes(opts.fromTimeframe);
+  const top = levels[levels.length - 1];
+  if (!top) return written;
   const step = TIMEFRAME_MS[opts.fromTimeframe];
+  const wTop = TIMEFRAME_MS[top];
+  const spans = opts.batches.map((b) => ({ ...b, ds: bucketStart(b.lo, top), de: bucketStart(b.hi, top) + wTop }));
+  const neighbours = await sql.unsafe<{ symbol: string }[]>(
+    `select s.symbol from unnest(string_to_array($1, chr(31)), $2::float8[], $3::float8[], $4::float8[], $5::float8[]) as s(symbol, lo, hi, ds, de)
+     where exists (select 1 from ${barTable(opts.fromTimeframe)} b where b.symbol = s.symbol
+                     and ((b.ts >= to_timestamp(s.ds / 1000) and b.ts < to_timestamp(s.lo / 1000))
+                       or (b.ts > to_timestamp(s.hi / 1000) and b.ts < to_timestamp(s.de / 1000))))`,
+    [spans.map((b) => b.symbol).join("\u001f"), ...(["lo", "hi", "ds", "de"] as const).map((k) => `{${spans.map((b) => b[k]).join(",")}}`)],
+  );
+  const withNeighbours = new Set(neighbours.map((r) => r.symbol));
+
   let lower = opts.fromTimeframe;
-  for (const tf of higherTimeframes(opts.fromTimeframe)) {
+  let current = opts.batches.map((b) => ({ ...b, agg: b.bars }));
+  for (const tf of levels) {
     const w = TIMEFRAME_MS[tf];
-    const interior: { symbol: string; bars: BarColumns }[] = [];
+    const rows: { symbol: string; bars: BarColumns }[] = [];
     const edges = new Map<string, { from: number; to: number; symbols: string[] }>();
-    for (const b of opts.batches) {
-      const agg = aggregate(b.bars, tf);
-      // Interior: [bucket, bucket + w) ⊆ [lo, hi + step).
+    current = current.map((b) => ({ ...b, agg: aggregate(b.agg, tf) })); // chained: each level from the previous
+    for (const b of current) {
+      const agg = b.agg;
+      if (!withNeighbours.has(b.symbol)) {
+        if (agg.length > 0) rows.push({ symbol: b.symbol, bars: agg });
+        continue;
+      }
+      // Interior only: [bucket, bucket + w) ⊆ [lo, hi + step); the edges come from SQL below.
       let a = 0;
       while (a < agg.length && agg.ts[a]! < b.lo) a++;
       let z = agg.length;
       while (z > a && agg.ts[z - 1]! + w > b.hi + step) z--;
-      if (z > a) interior.push({ symbol: b.symbol, bars: sliceColumns(agg, a, z) });
+      if (z > a) rows.push({ symbol: b.symbol, bars: sliceColumns(agg, a, z) });
       for (const e of [bucketStart(b.lo, tf), bucketStart(b.hi, tf)]) {
-        const isInterior = e >= b.lo && e + w <= b.hi + step;
-        if (isInterior) continue;
-        const key = String(e);
-        const cur = edges.get(key) ?? { from: e, to: e + w, symbols: [] };
+        if (e >= b.lo && e + w <= b.hi + step) continue;
+        const cur = edges.get(String(e)) ?? { from: e, to: e + w, symbols: [] };
         if (!cur.symbols.includes(b.symbol)) cur.symbols.push(b.symbol);
-        edges.set(key, cur);
+        edges.set(String(e), cur);
       }
     }
     let n = 0;
-    if (interior.length > 0) {
-      // Straight into the table when it holds nothing in these ranges (the usual backfill), else via staging.
-      const ranges = interior.map((b) => ({ symbol: b.symbol, lo: b.bars.ts[0]!, hi: b.bars.ts[b.bars.length - 1]! }));
-      const occupied = await sql.unsafe<{ n: number }[]>(
-        `select count(*)::int as n from unnest(string_to_array($1, chr(31)), $2::float8[], $3::float8[]) as s(symbol, lo, hi)
-         where exists (select 1 from ${barTable(tf)} b where b.symbol = s.symbol and b.ts >= to_timestamp(s.lo / 1000) and b.ts <= to_timestamp(s.hi / 1000))`,
-        [ranges.map((r) => r.symbol).join("\u001f"), `{${ranges.map((r) => r.lo).join(",")}}`, `{${ranges.map((r) => r.hi).join(",")}}`],
-      );
-      const direct = (occupied[0]?.n ?? 1) === 0;
-      const stage = direct ? barTable(tf) : `stage_${tf}`;
-      if (!direct) await sql.unsafe(`create temp table ${stage} (like ${barTable(tf)} including defaults) on commit drop`);
-      const writable = await sql.unsafe(`copy ${stage} (${BAR_COPY_COLUMNS}) from stdin (format binary)`).writable();
-      await pipeline(
-        Readable.from(
-          (function* () {
-            yield copyHeader();
-            yield* encodeBarTuples(interior, "rollup");
-            yield copyTrailer();
-          })(),
-        ),
-        writable,
-      );
-      if (direct) n += interior.reduce((a, b) => a + b.bars.length, 0);
-      else n += (await sql.unsafe(`insert into ${barTable(tf)} as b select * from ${stage} ${UPSERT_ROLLUP}`)).count;
-    }
+    if (rows.length > 0) n += await copyRollupRows(sql, tf, rows);
     for (const e of edges.values()) n += await rollupLevelSql(sql, lower, tf, e.symbols, e.from, e.to);
     written[tf] = n;
     lower = tf;
   }
   return written;
+}
+
+/** COPY derived rows of one timeframe: directly when the table holds nothing in their spans, else staged + upserted. */
+async function copyRollupRows(sql: TransactionSql, tf: Timeframe, rows: { symbol: string; bars: BarColumns }[]): Promise<number> {
+  const occupied = await sql.unsafe<{ n: number }[]>(
+    `select count(*)::int as n from unnest(string_to_array($1, chr(31)), $2::float8[], $3::float8[]) as s(symbol, lo, hi)
+     where exists (select 1 from ${barTable(tf)} b where b.symbol = s.symbol and b.ts >= to_timestamp(s.lo / 1000) and b.ts <= to_timestamp(s.hi / 1000))`,
+    [rows.map((r) => r.symbol).join("\u001f"), `{${rows.map((r) => r.bars.ts[0]).join(",")}}`, `{${rows.map((r) => r.bars.ts[r.bars.length - 1]).join(",")}}`],
+  );
+  const direct = (occupied[0]?.n ?? 1) === 0;
+  const target = direct ? barTable(tf) : `stage_${tf}`;
+  if (!direct) await sql.unsafe(`create temp table ${target} (like ${barTable(tf)} including defaults) on commit drop`);
+  const writable = await sql.unsafe(`copy ${target} (${BAR_COPY_COLUMNS}) from stdin (format binary)`).writable();
+  await pipeline(
+    Readable.from(
+      (function* () {
+        yield copyHeader();
+        yield* encodeBarTuples(rows, "rollup");
+        yield copyTrailer();
+      })(),
+    ),
+    writable,
+  );
+  if (direct) return rows.reduce((a, r) => a + r.bars.length, 0);
+  return (await sql.unsafe(`insert into ${barTable(tf)} as b select * from ${target} ${UPSERT_ROLLUP}`)).count;
 }
