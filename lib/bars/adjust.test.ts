@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { adjustmentSteps, factorsAt, inferAdjustmentEvents, type CorporateAction } from "./adjust";
+import { columnsFromBars } from "./columns";
+import { adjustmentSteps, factorsAt, inferAdjustmentEvents, unadjustSplits, type CorporateAction } from "./adjust";
 
 const DIR = path.resolve(import.meta.dirname, "../../db/seed/market-data/daily");
 const day = (s: string) => Date.parse(`${s}T00:00:00Z`);
@@ -98,5 +99,22 @@ describe("corporate-action adjustment on the bundled real data", () => {
         for (let i = 0; i < n; i++) expect(close[i]! * f[i]!).toBeCloseTo(close[n - 1]!, 9);
       }),
     );
+  });
+});
+
+describe("unadjustSplits (vendor series that are split-adjusted, e.g. Yahoo chart quotes)", () => {
+  it("restores raw prices and volumes before each split and leaves later bars alone", () => {
+    const d = (s: string) => Date.parse(`${s}T00:00:00Z`);
+    // AAPL around the 2020-08-31 4:1 split as Yahoo serves it (already divided by 4 before the split).
+    const c = columnsFromBars([
+      { ts: d("2020-08-28"), open: 126.01, high: 126.44, low: 124.58, close: 124.81, volume: 187_630_000, vwap: 125, trades: Number.NaN },
+      { ts: d("2020-08-31"), open: 127.58, high: 131, low: 126, close: 129.04, volume: 225_702_700, vwap: 128, trades: Number.NaN },
+    ]);
+    unadjustSplits(c, [{ ts: d("2020-08-31"), value: 4 }]);
+    expect(c.close[0]).toBeCloseTo(499.24, 6); // the raw close traded that day
+    expect(c.volume[0]).toBeCloseTo(46_907_500, 0);
+    expect(c.vwap[0]).toBe(500);
+    expect(c.close[1]).toBe(129.04);
+    expect(c.volume[1]).toBe(225_702_700);
   });
 });

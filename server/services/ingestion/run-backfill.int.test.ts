@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeVendor, syntheticBars, type FakeVendor } from "@/test/fake-vendor/server";
+
+let vendor: FakeVendor;
+
+beforeAll(async () => {
+  vendor = await startFakeVendor();
+  process.env.BINANCE_BASE_URL = vendor.url; // read once by server/env on first use below
+});
+
+afterAll(async () => {
+  const { getQueue } = await import("../../queues/producers");
+  await getQueue("ingestBars").obliterate({ force: true });
+  await getQueue("ingestBars").close();
+  const { db } = await import("../../db");
+  await db().$client.end({ timeout: 2 });
+  await vendor.close();
+});
+
+describe("runBackfill", () => {
+  it("stores what the vendor has, reports the hole it leaves as a gap and queues a repair run for it", async () => {
+    const { upsertSymbols } = await import("../market/upsert-symbols");
+    const { createIngestionRun } = await import("./runs");
+    const { runBackfill } = await import("./run-backfill");
+    const { db } = await import("../../db");
+    const full = syntheticBars({ calendar: "CRYPTO", seed: 3 });
+    const holeFrom = Date.parse("2024-02-01T10:00:00Z");
+    const holeTo = Date.parse("2024-02-01T10:30:00Z");
+    vendor.registerBars("binance", "HOLEUSDT", "1m", (s, tf, a, b) => full(s, tf, a, b).filter((x) => x.ts < holeFrom || x.ts >= holeTo));
+    await upsertSymbols([{ symbol: "HOLE-USD", assetClass: "crypto", provider: "binance" }]);
+    const run = await createIngestionRun({
+      provider: "binance",
+      kind: "backfill",
+      symbols: ["HOLE-USD"],
+      timeframe: "1m",
+      rangeStart: new Date("2024-02-01T00:00:00Z"),
+      rangeEnd: new Date("2024-02-02T00:00:00Z"),
+    });
+    const progress: number[] = [];
+    const r = await runBackfill({ runId: run.id, onProgress: (p) => void progress.push(p.pct) });
+    expect(r).toMatchObject({ status: "succeeded", rowsOut: 1440 - 30 });
+    expect(progress[progress.length - 1]).toBe(100);
+
+    const [gap] = await db().$client`select values from data_quality_issues where symbol = 'HOLE-USD' and rule = 'gap'`;
+    expect(gap!.values).toMatchObject({ missing: 30, from: "2024-02-01T10:00:00.000Z", to: "2024-02-01T10:30:00.000Z" });
+    const [repair] = await db().$client`select kind, symbols, (extract(epoch from range_start) * 1000)::float8 as a, (extract(epoch from range_end) * 1000)::float8 as b from ingestion_runs where kind = 'repair'`;
+    expect(repair).toMatchObject({ symbols: ["HOLE-USD"], a: holeFrom, b: holeTo });
+
+    // Re-running the finished run does nothing.
+    expect((await runBackfill({ runId: run.id })).status).toBe("succeeded");
+  });
+
+  it("ends 'partial' when the vendor does not know one of the symbols", async () => {
+    const { upsertSymbols } = await import("../market/upsert-symbols");
+    const { createIngestionRun } = await import("./runs");
+    const { runBackfill } = await import("./run-backfill");
+    vendor.registerBars("binance", "OKAYUSDT", "1d", syntheticBars({ calendar: "CRYPTO", seed: 4 }));
+    await upsertSymbols([
+      { symbol: "OKAY-USD", assetClass: "crypto", provider: "binance" },
+      { symbol: "NOSUCH-USD", assetClass: "crypto", provider: "binance" },
+    ]);
+    const run = await createIngestionRun({
+      provider: "binance",
+      kind: "backfill",
+      symbols: ["OKAY-USD", "NOSUCH-USD"],
+      timeframe: "1d",
+      rangeStart: new Date("2024-01-01T00:00:00Z"),
+      rangeEnd: new Date("2024-02-01T00:00:00Z"),
+    });
+    const r = await runBackfill({ runId: run.id });
+    expect(r.status).toBe("partial");
+    const { getIngestionRun } = await import("./runs");
+    expect((await getIngestionRun(run.id))?.error).toMatch(/NOSUCH-USD/);
+  });
+});
