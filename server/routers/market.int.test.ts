@@ -45,6 +45,32 @@ describe("market API (through the tRPC router, with output validation)", () => {
     expect(Math.abs(adj.bars[i]!.close / adj.bars[i - 1]!.close - 1)).toBeLessThan(0.05);
   });
 
+  it("serves indicator series aligned with the bars, warmed up, equal to a full-history computation", async () => {
+    const api = createCaller(ctx(viewer));
+    const { computeIndicator } = await import("@/lib/indicators/registry");
+    const { getBars } = await import("../services/bars/get-bars");
+    const res = await api.market.indicators.series({
+      symbol: "KO",
+      timeframe: "1d",
+      limit: 300,
+      adjusted: true,
+      indicators: [
+        { key: "rsi", id: "rsi", params: { period: 14 } },
+        { key: "bb", id: "bbands" },
+        { key: "sma", id: "sma", params: { period: 50 } },
+      ],
+    });
+    const full = await getBars({ symbol: "KO", timeframe: "1d", limit: 50_000, adjusted: true });
+    expect(res.ts).toEqual(Array.from(full.ts.slice(full.length - 300)));
+    const sma = computeIndicator("sma", full, { period: 50 }).sma!;
+    expect(res.series.sma!.sma!.every((v, i) => v !== null && Math.abs(v - sma[full.length - 300 + i]!) < 1e-9)).toBe(true);
+    const rsi = computeIndicator("rsi", full, { period: 14 }).rsi!;
+    expect(Math.abs(res.series.rsi!.rsi![299]! - rsi[full.length - 1]!)).toBeLessThan(1e-6);
+    expect(Object.keys(res.series.bb!)).toEqual(expect.arrayContaining(["upper", "middle", "lower"]));
+    await expect(api.market.indicators.series({ symbol: "KO", timeframe: "1d", indicators: [{ key: "x", id: "nope" }] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(api.market.indicators.series({ symbol: "KO", timeframe: "1d", indicators: [{ key: "x", id: "rsi", params: { period: 0 } }] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
   it("rejects bad input with zod details, and viewers cannot write", async () => {
     const api = createCaller(ctx(viewer));
     await expect(api.market.bars.get({ symbol: "bad symbol!", timeframe: "1d" })).rejects.toMatchObject({ code: "BAD_REQUEST" });

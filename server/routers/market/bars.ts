@@ -2,6 +2,8 @@ import { z } from "zod";
 import { barsFromColumns } from "@/lib/bars/columns";
 import { TIMEFRAMES } from "@/lib/bars/timeframe";
 import { getBars, MAX_BARS_PER_PAGE } from "../../services/bars/get-bars";
+import { getIndicatorSeries } from "../../services/bars/get-indicator-series";
+import { listIndicators } from "@/lib/indicators/registry";
 import { authedProcedure, router } from "../../trpc";
 import { ZSymbolCode } from "./symbols";
 
@@ -35,4 +37,34 @@ export const barsRouter = router({
       const bars = barsFromColumns(c).map((b) => ({ ...b, vwap: Number.isNaN(b.vwap) ? null : b.vwap, trades: Number.isNaN(b.trades) ? null : b.trades }));
       return { bars, hasMore: c.length === input.limit };
     }),
+});
+
+export const ZIndicatorSeriesInput = z.object({
+  symbol: ZSymbolCode,
+  timeframe: z.enum(TIMEFRAMES),
+  to: z.number().int().optional(),
+  limit: z.number().int().min(1).max(MAX_BARS_PER_PAGE).default(1000),
+  adjusted: z.boolean().default(true),
+  indicators: z
+    .array(
+      z.object({
+        key: z.string().min(1).max(40),
+        id: z.string().min(1).max(40),
+        params: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+      }),
+    )
+    .min(1)
+    .max(20),
+});
+
+export const indicatorsRouter = router({
+  /** The indicator registry: ids, labels, params with defaults and bounds, outputs, panes. */
+  catalog: authedProcedure
+    .output(z.array(z.object({ id: z.string(), label: z.string(), pane: z.string(), outputs: z.array(z.string()), lookback: z.number() }).passthrough()))
+    .query(() => listIndicators().map((m) => ({ ...m, outputs: [...m.outputs] }))),
+  /** Indicator series for a chart: values aligned with the bars of the same request (null in warm-up). */
+  series: authedProcedure
+    .input(ZIndicatorSeriesInput)
+    .output(z.object({ ts: z.array(z.number()), series: z.record(z.string(), z.record(z.string(), z.array(z.number().nullable()))) }))
+    .query(({ input }) => getIndicatorSeries(input)),
 });

@@ -1,5 +1,5 @@
 import { router } from "../../trpc";
-import { barsRouter } from "./bars";
+import { barsRouter, indicatorsRouter } from "./bars";
 import { ingestionRouter } from "./ingestion";
 import { qualityRouter } from "./quality";
 import { symbolsRouter } from "./symbols";
@@ -7,6 +7,7 @@ import { symbolsRouter } from "./symbols";
 export const marketRouter = router({
   symbols: symbolsRouter,
   bars: barsRouter,
+  indicators: indicatorsRouter,
   ingestion: ingestionRouter,
   quality: qualityRouter,
 });

@@ -1,5 +1,5 @@
 import { factorsAt, type AdjustmentStep } from "@/lib/bars/adjust";
-import { emptyColumns, type BarColumns } from "@/lib/bars/columns";
+import { emptyColumns, sliceColumns, type BarColumns } from "@/lib/bars/columns";
 import type { Sql } from "postgres";
 import type { Timeframe } from "@/lib/bars/timeframe";
 import { db } from "../../db";
@@ -115,6 +115,6 @@ export function decodeBars(buf: Buffer): BarColumns {
     }
     n++;
   }
-  c.length = n;
-  return c;
+  // Exact-length views, so consumers that read typed-array lengths see no spare capacity.
+  return sliceColumns(c, 0, n);
 }
