@@ -1,7 +1,8 @@
 "use client";
 
 /**
- * Candlesticks + volume for one symbol/timeframe (lightweight-charts v5).
+ * Candlesticks + volume for one symbol/timeframe (lightweight-charts v5), with optional indicators
+ * and candlestick-pattern markers.
  *
  * - Data comes in as props; the chart is created once per mount and updated in place: a ticking
  *   last bar or new bars use series.update(), older history uses setData() with the visible range
@@ -9,6 +10,12 @@
  * - Times are UTC everywhere (axis ticks, crosshair label, legend).
  * - Colors come from the app's CSS variables and follow theme changes.
  * - `onNeedMore(oldestTs)` fires (debounced, once per oldest bar) when the view nears the left edge.
+ * - Indicators (`indicators`): computed here from the bars (lib/indicators, O(n)), overlays on the
+ *   price pane, the others in panes of their own below it (each `paneHeight` px, added to `height`).
+ *   Changing the list adds/removes series and panes without recreating the chart (indicator-layer.ts).
+ *   Without the prop the chart keeps its classic layout (volume at the bottom of the price pane).
+ * - Legends: OHLC and overlay values top-left of the price pane, each indicator pane's values
+ *   top-left of its pane, for the hovered bar (the last bar otherwise).
  */
 import {
   CandlestickSeries,
@@ -23,7 +30,7 @@ import {
   type Time,
   type UTCTimestamp,
 } from "lightweight-charts";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   formatBarTime,
   formatChangePct,
@@ -45,6 +52,27 @@ import {
   type ChartTimeframe,
   type VolumeColors,
 } from "./chart-data";
+import { IndicatorLayer } from "./indicator-layer";
+import {
+  PALETTE_FALLBACK,
+  PALETTE_VARS,
+  PatternFlagsCache,
+  assignColorSlots,
+  barsToColumns,
+  displayIndexOf,
+  displayTimes,
+  legendValuesAt,
+  patternHits,
+  patternLabelsAt,
+  patternMarkers,
+  planIndicators,
+  roleColor,
+  timeframeMs,
+  type ChartIndicator,
+  type ColorSlot,
+  type IndicatorPlan,
+  type RoleColors,
+} from "./indicator-series";
 
 export interface CandlesChartProps {
   /** Ascending by ts (epoch ms UTC, bar open). Extra fields are ignored. */
@@ -53,10 +81,19 @@ export interface CandlesChartProps {
   /** Called when the user scrolls or zooms back near the oldest loaded bar, with that bar's ts. */
   onNeedMore?: (oldestTs: number) => void;
   loading?: boolean;
-  /** Height in px (the width follows the container). */
+  /** Height of the price pane in px (the width follows the container); indicator panes add `paneHeight` each. */
   height?: number;
   /** Shown in the legend only: the bars are given already adjusted or raw. */
   adjusted?: boolean;
+  /**
+   * Indicators to draw (ids from lib/indicators/registry.ts, plus "volume"). When given, volume is
+   * drawn only as the "volume" indicator; when undefined, volume sits at the bottom of the price pane.
+   */
+  indicators?: readonly ChartIndicator[];
+  /** Candlestick pattern ids (lib/indicators/patterns.ts) to mark on the candles. */
+  patterns?: readonly string[];
+  /** Height of each indicator pane in px. */
+  paneHeight?: number;
 }
 
 /** Load more when fewer than this many bars are left of the view. */
@@ -67,13 +104,10 @@ const INITIAL_VISIBLE_BARS = 200;
 /** Above this many new bars, one setData beats many update() calls. */
 const MAX_INCREMENTAL_UPDATES = 500;
 
-interface ChartTheme {
+interface ChartTheme extends RoleColors {
   bg: string;
   text: string;
   border: string;
-  up: string;
-  down: string;
-  muted: string;
 }
 
 /** Read the app's theme variables (app/globals.css); fallbacks are the dark theme. */
@@ -87,8 +121,17 @@ function readTheme(): ChartTheme {
     up: v("--up", "#22c55e"),
     down: v("--down", "#ef4444"),
     muted: v("--muted", "#8a94a6"),
+    palette: PALETTE_VARS.map((name, i) => v(name, PALETTE_FALLBACK[i]!)),
   };
 }
+
+/** Legend colours before the theme is read (server render, first paint): CSS variables. */
+const CSS_COLORS: RoleColors = {
+  up: "var(--up)",
+  down: "var(--down)",
+  muted: "var(--muted)",
+  palette: PALETTE_VARS.map((name, i) => `var(${name}, ${PALETTE_FALLBACK[i]!})`),
+};
 
 function volumeColors(t: ChartTheme): VolumeColors {
   return { up: withAlpha(t.up, 0.45), down: withAlpha(t.down, 0.45) };
@@ -96,7 +139,11 @@ function volumeColors(t: ChartTheme): VolumeColors {
 
 function applyTheme(chart: IChartApi, candles: ISeriesApi<"Candlestick">, t: ChartTheme): void {
   chart.applyOptions({
-    layout: { background: { type: ColorType.Solid, color: t.bg }, textColor: t.text },
+    layout: {
+      background: { type: ColorType.Solid, color: t.bg },
+      textColor: t.text,
+      panes: { separatorColor: t.border, separatorHoverColor: withAlpha(t.muted, 0.25) },
+    },
     grid: { vertLines: { color: withAlpha(t.border, 0.5) }, horzLines: { color: withAlpha(t.border, 0.5) } },
     rightPriceScale: { borderColor: t.border },
     timeScale: { borderColor: t.border },
@@ -113,9 +160,22 @@ interface ChartHandles {
   candles: ISeriesApi<"Candlestick">;
   volume: ISeriesApi<"Histogram">;
   colors: VolumeColors;
+  layer: IndicatorLayer;
 }
 
-export function CandlesChart({ bars, timeframe, onNeedMore, loading = false, height = 420, adjusted }: CandlesChartProps) {
+const EMPTY_PATTERNS: readonly string[] = [];
+
+export function CandlesChart({
+  bars,
+  timeframe,
+  onNeedMore,
+  loading = false,
+  height = 420,
+  adjusted,
+  indicators,
+  patterns = EMPTY_PATTERNS,
+  paneHeight = 120,
+}: CandlesChartProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const handles = useRef<ChartHandles | null>(null);
   /** What the series currently show (to plan incremental updates). */
@@ -127,10 +187,39 @@ export function CandlesChart({ bars, timeframe, onNeedMore, loading = false, hei
   const needMoreTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   /** Hovered bar's ts; null = show the last bar. */
   const [hoverTs, setHoverTs] = useState<number | null>(null);
+  /** Resolved theme colours (null until mounted). */
+  const [theme, setTheme] = useState<ChartTheme | null>(null);
+  /** Top of each indicator pane, px from the chart's top, by indicator key. */
+  const [paneTops, setPaneTops] = useState<Readonly<Record<string, number>>>({});
+  const measureFrame = useRef<number | null>(null);
+
+  const withIndicators = indicators !== undefined;
 
   useEffect(() => {
     latest.current = { bars, onNeedMore, loading };
   });
+
+  // ── Indicator data (pure, memoised; colours are applied by the layer and the legend) ──
+  const needColumns = (indicators?.length ?? 0) > 0 || patterns.length > 0;
+  const columns = useMemo(() => barsToColumns(needColumns ? bars : []), [bars, needColumns]);
+  // One plan cache per bar set: within it, editing one indicator leaves the others' plans (and their
+  // series data) untouched.
+  const planCache = useMemo(() => ({ columns, plans: new Map<string, IndicatorPlan>() }), [columns]);
+  const plans = useMemo(() => (indicators ? planIndicators(indicators, planCache.columns, planCache.plans) : []), [indicators, planCache]);
+  const slots = useMemo(() => assignColorSlots(indicators ?? []), [indicators]);
+  const futureBars = useMemo(() => plans.reduce((m, p) => Math.max(m, p.futureBars), 0), [plans]);
+  const times = useMemo(() => displayTimes(bars, futureBars, timeframeMs(timeframe)), [bars, futureBars, timeframe]);
+  const patternCache = useRef<PatternFlagsCache | null>(null);
+  const hits = useMemo(() => {
+    if (patterns.length === 0 || columns.length === 0) return [];
+    patternCache.current ??= new PatternFlagsCache();
+    const cache = patternCache.current;
+    cache.retain(patterns);
+    return patternHits(new Map(patterns.map((id) => [id, cache.flags(id, bars, columns)])), columns.length);
+  }, [patterns, bars, columns]);
+  const ownPanes = plans.filter((p) => p.pane === "own" && p.outputs.length > 0);
+  const volumeOnPrice = !withIndicators || plans.some((p) => p.id === "volume" && p.pane === "price");
+  const totalHeight = height + ownPanes.length * paneHeight;
 
   /** Debounced check: is the view near the left edge of the loaded data? Reads refs only, so it is stable. */
   const scheduleNeedMore = useCallback(() => {
@@ -149,6 +238,49 @@ export function CandlesChart({ bars, timeframe, onNeedMore, loading = false, hei
     }, NEED_MORE_DEBOUNCE_MS);
   }, []);
 
+  /** Pane rows being watched for size changes (lightweight-charts lays panes out in its own frame). */
+  const paneObserver = useRef<ResizeObserver | null>(null);
+  const observedPanes = useRef<HTMLElement[]>([]);
+
+  /** Where each indicator pane starts (for its legend), read from the panes' elements. */
+  const measurePanesNow = useCallback(() => {
+    const h = handles.current;
+    const host = hostRef.current;
+    if (!h || !host) return;
+    const hostTop = host.getBoundingClientRect().top;
+    const panes = h.chart.panes();
+    const next: Record<string, number> = {};
+    for (const [key, index] of h.layer.paneIndexes()) {
+      const el = index > 0 ? panes[index]?.getHTMLElement() : null;
+      if (el) next[key] = Math.round(el.getBoundingClientRect().top - hostTop);
+    }
+    setPaneTops((prev) => {
+      const a = Object.keys(prev);
+      const same = a.length === Object.keys(next).length && a.every((k) => prev[k] === next[k]);
+      return same ? prev : next;
+    });
+    // Re-measure whenever a pane is resized: a pane added/removed above, a separator dragged, a new height.
+    const els = panes.map((p) => p.getHTMLElement()).filter((e): e is HTMLElement => e !== null);
+    const ro = paneObserver.current;
+    if (ro && (els.length !== observedPanes.current.length || els.some((e, i) => e !== observedPanes.current[i]))) {
+      ro.disconnect();
+      ro.observe(host);
+      els.forEach((e) => ro.observe(e));
+      observedPanes.current = els;
+    }
+  }, []);
+
+  /** Measure after the chart has applied a change (its layout happens in a later frame). */
+  const measurePanes = useCallback(() => {
+    if (measureFrame.current !== null) cancelAnimationFrame(measureFrame.current);
+    measureFrame.current = requestAnimationFrame(() => {
+      measureFrame.current = requestAnimationFrame(() => {
+        measureFrame.current = null;
+        measurePanesNow();
+      });
+    });
+  }, [measurePanesNow]);
+
   // Create the chart once per mount, in its own host element (React owns the overlays beside it).
   useEffect(() => {
     const container = hostRef.current;
@@ -163,11 +295,12 @@ export function CandlesChart({ bars, timeframe, onNeedMore, loading = false, hei
       localization: { timeFormatter: (time: Time) => formatCrosshairTime(time as UTCTimestamp, isIntraday(applied.current.timeframe ?? "1d")) },
     });
     const candles = chart.addSeries(CandlestickSeries, { priceLineVisible: true, lastValueVisible: true });
-    // Volume on its own overlay scale in the bottom fifth of the pane.
+    // Volume on its own overlay scale in the bottom fifth of the pane (classic layout, no indicators).
     const volume = chart.addSeries(HistogramSeries, { priceScaleId: "volume", priceFormat: { type: "volume" }, lastValueVisible: false, priceLineVisible: false });
     volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     applyTheme(chart, candles, theme);
-    handles.current = { chart, candles, volume, colors: volumeColors(theme) };
+    handles.current = { chart, candles, volume, colors: volumeColors(theme), layer: new IndicatorLayer(chart, candles) };
+    setTheme(theme);
 
     const onCrosshair = (p: MouseEventParams<Time>) => {
       setHoverTs(p.time === undefined || p.point === undefined ? null : fromChartTime(p.time as UTCTimestamp));
@@ -186,15 +319,25 @@ export function CandlesChart({ bars, timeframe, onNeedMore, loading = false, hei
       applyTheme(h.chart, h.candles, t);
       h.colors = volumeColors(t);
       h.volume.setData(applied.current.bars.map((b) => toVolume(b, h.colors)));
+      setTheme(t); // indicators, markers and legends follow through their effects
     };
     const observer = new MutationObserver(retheme);
     observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme", "class"] });
     const media = window.matchMedia("(prefers-color-scheme: light)");
     media.addEventListener("change", retheme);
+    // Pane legends follow pane size changes (the observer fires after layout, so measure right away).
+    const resize = new ResizeObserver(() => measurePanesNow());
+    resize.observe(container);
+    paneObserver.current = resize;
 
     return () => {
       observer.disconnect();
       media.removeEventListener("change", retheme);
+      resize.disconnect();
+      paneObserver.current = null;
+      observedPanes.current = [];
+      if (measureFrame.current !== null) cancelAnimationFrame(measureFrame.current);
+      measureFrame.current = null;
       if (needMoreTimer.current) clearTimeout(needMoreTimer.current);
       needMoreTimer.current = null;
       chart.unsubscribeCrosshairMove(onCrosshair);
@@ -205,12 +348,20 @@ export function CandlesChart({ bars, timeframe, onNeedMore, loading = false, hei
       applied.current = { bars: [], timeframe: null };
       requestedOldest.current = null;
     };
-  }, [scheduleNeedMore]);
+  }, [scheduleNeedMore, measurePanesNow]);
 
   // Intraday axes show times (UTC); daily axes show dates.
   useEffect(() => {
     handles.current?.chart.applyOptions({ timeScale: { timeVisible: isIntraday(timeframe), secondsVisible: false } });
   }, [timeframe]);
+
+  // Classic volume only without indicators; the price pane leaves room at the bottom only for overlaid volume.
+  useEffect(() => {
+    const h = handles.current;
+    if (!h) return;
+    h.volume.applyOptions({ visible: !withIndicators });
+    h.candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: volumeOnPrice ? 0.25 : 0.08 } });
+  }, [withIndicators, volumeOnPrice]);
 
   // Push bar changes into the series without recreating the chart.
   useEffect(() => {
@@ -250,6 +401,9 @@ export function CandlesChart({ bars, timeframe, onNeedMore, loading = false, hei
         break;
       }
       case "reset": {
+        // Indicator series of the previous bars would keep their times on the time scale: empty them
+        // first (the indicator effect below refills them).
+        h.layer.clear();
         const d = toSeriesData(bars, h.colors);
         h.candles.setData(d.candles);
         h.volume.setData(d.volume);
@@ -272,6 +426,32 @@ export function CandlesChart({ bars, timeframe, onNeedMore, loading = false, hei
     scheduleNeedMore();
   }, [bars, timeframe, scheduleNeedMore]);
 
+  // Indicators: add/remove series and panes, push changed values (runs after the candles are updated).
+  useEffect(() => {
+    const h = handles.current;
+    if (!h || !theme) return;
+    const lastClose = bars[bars.length - 1]?.close;
+    h.layer.sync({
+      bars,
+      columns,
+      times,
+      plans,
+      slots,
+      theme,
+      pricePrecision: lastClose === undefined ? 2 : pricePrecision(lastClose),
+      priceHeight: height,
+      paneHeight,
+    });
+    measurePanes();
+  }, [bars, columns, times, plans, slots, theme, height, paneHeight, measurePanes]);
+
+  // Pattern markers on the candles.
+  useEffect(() => {
+    const h = handles.current;
+    if (!h || !theme) return;
+    h.layer.setMarkers(patternMarkers(hits, bars, { up: theme.up, down: theme.down, muted: theme.muted }));
+  }, [hits, bars, theme]);
+
   // Loading finished without the range moving (e.g. the user waited at the edge).
   useEffect(() => {
     if (!loading) scheduleNeedMore();
@@ -280,14 +460,21 @@ export function CandlesChart({ bars, timeframe, onNeedMore, loading = false, hei
   const hoverIndex = hoverTs === null ? -1 : indexOfTs(bars, hoverTs);
   const legend = legendValues(bars, hoverIndex >= 0 ? hoverIndex : bars.length - 1);
   const intraday = isIntraday(timeframe);
+  // Indicator legends read the display index: the hovered bar, a future slot (Ichimoku cloud), or the last bar.
+  const hoverDisplay = hoverTs === null ? -1 : displayIndexOf(times, hoverTs);
+  const displayIndex = hoverDisplay >= 0 ? hoverDisplay : bars.length - 1;
+  const colors: RoleColors = theme ?? CSS_COLORS;
+  const overlayPlans = plans.filter((p) => p.pane === "price" || p.outputs.length === 0);
+  const patternNames = hits.length ? patternLabelsAt(hits, hoverIndex >= 0 ? hoverIndex : bars.length - 1) : [];
 
   return (
     <div
       data-testid="candles-chart"
       data-timeframe={timeframe}
       data-bars={bars.length}
+      data-indicators={plans.map((p) => p.key).join(" ")}
       aria-busy={loading}
-      style={{ position: "relative", width: "100%", height }}
+      style={{ position: "relative", width: "100%", height: totalHeight }}
     >
       <div ref={hostRef} style={{ position: "absolute", inset: 0 }} />
       <div
@@ -300,32 +487,60 @@ export function CandlesChart({ bars, timeframe, onNeedMore, loading = false, hei
           zIndex: 3,
           pointerEvents: "none",
           display: "flex",
-          flexWrap: "wrap",
-          gap: "2px 10px",
+          flexDirection: "column",
+          alignItems: "flex-start",
+          gap: 1,
           fontSize: 11,
           color: "var(--text)",
-          background: "color-mix(in srgb, var(--bg) 70%, transparent)",
-          padding: "2px 6px",
-          borderRadius: 4,
+          maxWidth: "calc(100% - 90px)",
         }}
       >
-        <span className="muted">
-          {timeframe} · {adjusted === undefined ? "" : adjusted ? "adj · " : "raw · "}
-          {legend ? formatBarTime(legend.ts, intraday) + (intraday ? " UTC" : "") : "no data"}
-        </span>
-        {legend ? (
-          <>
-            <span>O <span className={legend.up ? "up" : "down"}>{formatPrice(legend.open)}</span></span>
-            <span>H <span className={legend.up ? "up" : "down"}>{formatPrice(legend.high)}</span></span>
-            <span>L <span className={legend.up ? "up" : "down"}>{formatPrice(legend.low)}</span></span>
-            <span>C <span className={legend.up ? "up" : "down"}>{formatPrice(legend.close)}</span></span>
-            <span>V <span className="muted">{formatVolume(legend.volume)}</span></span>
-            <span className={legend.up ? "up" : "down"} data-testid="chart-legend-change">
-              {formatChangePct(legend.changePct)}
-            </span>
-          </>
+        <div style={{ display: "flex", flexWrap: "wrap", gap: "2px 10px", ...LEGEND_BOX }}>
+          <span className="muted">
+            {timeframe} · {adjusted === undefined ? "" : adjusted ? "adj · " : "raw · "}
+            {legend ? formatBarTime(legend.ts, intraday) + (intraday ? " UTC" : "") : "no data"}
+          </span>
+          {legend ? (
+            <>
+              <span>O <span className={legend.up ? "up" : "down"}>{formatPrice(legend.open)}</span></span>
+              <span>H <span className={legend.up ? "up" : "down"}>{formatPrice(legend.high)}</span></span>
+              <span>L <span className={legend.up ? "up" : "down"}>{formatPrice(legend.low)}</span></span>
+              <span>C <span className={legend.up ? "up" : "down"}>{formatPrice(legend.close)}</span></span>
+              <span>V <span className="muted">{formatVolume(legend.volume)}</span></span>
+              <span className={legend.up ? "up" : "down"} data-testid="chart-legend-change">
+                {formatChangePct(legend.changePct)}
+              </span>
+            </>
+          ) : null}
+        </div>
+        {overlayPlans.map((p) => (
+          <IndicatorLegendLine key={p.key} plan={p} displayIndex={displayIndex} slot={slots.get(p.key)} colors={colors} />
+        ))}
+        {patternNames.length ? (
+          <div data-testid="pattern-legend" className="muted" style={LEGEND_BOX}>
+            {patternNames.join(" · ")}
+          </div>
         ) : null}
       </div>
+      {ownPanes.map((p) =>
+        paneTops[p.key] === undefined ? null : (
+          <div
+            key={p.key}
+            className="mono"
+            style={{
+              position: "absolute",
+              top: paneTops[p.key]! + 4,
+              left: 8,
+              zIndex: 3,
+              pointerEvents: "none",
+              fontSize: 11,
+              color: "var(--text)",
+            }}
+          >
+            <IndicatorLegendLine plan={p} displayIndex={displayIndex} slot={slots.get(p.key)} colors={colors} testId="pane-legend" />
+          </div>
+        ),
+      )}
       {loading ? (
         <div
           role="status"
@@ -335,6 +550,44 @@ export function CandlesChart({ bars, timeframe, onNeedMore, loading = false, hei
           Loading…
         </div>
       ) : null}
+    </div>
+  );
+}
+
+/** Each legend line has its own translucent backdrop, so the legend hides as little of the chart as possible. */
+const LEGEND_BOX = { background: "color-mix(in srgb, var(--bg) 70%, transparent)", padding: "1px 6px", borderRadius: 4 } as const;
+
+/** "RSI(14) 56.21": the label, then each output's value in its series colour. */
+function IndicatorLegendLine({
+  plan,
+  displayIndex,
+  slot,
+  colors,
+  testId = "indicator-legend",
+}: {
+  plan: IndicatorPlan;
+  displayIndex: number;
+  slot: ColorSlot | undefined;
+  colors: RoleColors;
+  testId?: string;
+}) {
+  const s = slot ?? { slot: 0 };
+  return (
+    <div data-testid={testId} data-indicator={plan.key} style={{ display: "flex", flexWrap: "wrap", gap: "0 6px", ...LEGEND_BOX }}>
+      <span style={{ color: roleColor("primary", s, colors) }}>{plan.label}</span>
+      {plan.error ? (
+        <>
+          {" "}
+          <span className="down">{plan.error}</span>
+        </>
+      ) : (
+        legendValuesAt(plan, displayIndex).map((v) => (
+          <Fragment key={v.id}>
+            {" "}
+            <span style={{ color: roleColor(v.role, s, colors) }}>{v.text}</span>
+          </Fragment>
+        ))
+      )}
     </div>
   );
 }

@@ -2,20 +2,39 @@
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { CandlesChart } from "@/components/charts/candles-chart";
+import { IndicatorPicker } from "@/components/charts/indicator-picker";
+import { DEFAULT_CHART_INDICATORS, parseChartIndicators, type ChartIndicatorsValue } from "@/components/charts/indicator-series";
 import { fmtInt, fmtUtc } from "@/components/ui/format";
 import { useTRPC, useTRPCClient } from "@/components/providers/trpc";
 
 const TIMEFRAMES = ["1m", "5m", "15m", "1h", "4h", "1d"] as const;
 type Tf = (typeof TIMEFRAMES)[number];
 const PAGE = 1500;
+/** The chart's indicators and patterns, per browser (not per symbol). */
+const INDICATORS_STORAGE_KEY = "chart.indicators.v1";
 
 export function SymbolView({ symbol }: { symbol: string }) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const [timeframe, setTimeframe] = useState<Tf>("1d");
   const [adjusted, setAdjusted] = useState(true);
+  const [chartIndicators, setChartIndicators] = useState<ChartIndicatorsValue>(DEFAULT_CHART_INDICATORS);
+  // Restore the user's choice after hydration (the server renders the default).
+  useEffect(() => {
+    try {
+      const stored = window.localStorage.getItem(INDICATORS_STORAGE_KEY);
+      const parsed = stored ? parseChartIndicators(JSON.parse(stored)) : null;
+      if (parsed) setChartIndicators(parsed);
+    } catch {}
+  }, []);
+  const onIndicatorsChange = useCallback((next: ChartIndicatorsValue) => {
+    setChartIndicators(next);
+    try {
+      window.localStorage.setItem(INDICATORS_STORAGE_KEY, JSON.stringify(next));
+    } catch {}
+  }, []);
   const info = useQuery(trpc.market.symbols.list.queryOptions({ search: symbol, limit: 5, offset: 0, includeInactive: true }));
   const meta = info.data?.rows.find((r) => r.symbol === symbol);
 
@@ -84,6 +103,9 @@ export function SymbolView({ symbol }: { symbol: string }) {
           {hasNextPage ? " · scroll left for more" : ""}
         </span>
       </div>
+      <div style={{ marginBottom: 8 }}>
+        <IndicatorPicker value={chartIndicators} onChange={onIndicatorsChange} />
+      </div>
       <div className="card" style={{ padding: 6 }}>
         {bars.isError ? <div className="alert error">{bars.error.message}</div> : null}
         {bars.isSuccess && series.length === 0 ? (
@@ -91,7 +113,17 @@ export function SymbolView({ symbol }: { symbol: string }) {
             No {timeframe} bars stored for {symbol}. Backfill it from the Market data page.
           </p>
         ) : (
-          <CandlesChart bars={series} timeframe={timeframe} adjusted={adjusted} onNeedMore={onNeedMore} loading={bars.isFetching} height={520} />
+          <CandlesChart
+            bars={series}
+            timeframe={timeframe}
+            adjusted={adjusted}
+            onNeedMore={onNeedMore}
+            loading={bars.isFetching}
+            height={460}
+            paneHeight={130}
+            indicators={chartIndicators.indicators}
+            patterns={chartIndicators.patterns}
+          />
         )}
       </div>
     </div>
