@@ -9,7 +9,7 @@
  * unscaled ratio; we do not).
  */
 import type { HlcBar, IncrementalIndicator, Snapshot } from "./core";
-import { assertPeriod, assertSameLength, Incremental, isMissing, isZero } from "./core";
+import { assertPeriod, assertSameLength, Incremental, isMissing, isZero, TA_EPSILON } from "./core";
 import { trueRangeOf } from "./atr";
 
 export interface AdxValue {
@@ -144,12 +144,141 @@ function alloc(n: number): AdxResult {
 
 export function adx(high: Float64Array, low: Float64Array, close: Float64Array, period = 14, out: AdxResult = alloc(close.length)): AdxResult {
   assertSameLength(high, low, close);
-  const s = new AdxState(period);
-  for (let i = 0; i < close.length; i++) {
-    s.next(high[i]!, low[i]!, close[i]!);
-    out.adx[i] = s.adx;
-    out.plusDi[i] = s.plusDi;
-    out.minusDi[i] = s.minusDi;
+  assertPeriod("period", period);
+  // AdxState as one tight loop over locals: the same operations in the same order, so bit-identical.
+  const p = period;
+  const n = close.length;
+  const outAdx = out.adx;
+  const outPlus = out.plusDi;
+  const outMinus = out.minusDi;
+  let prevHigh = NaN;
+  let prevLow = NaN;
+  let prevClose = NaN;
+  let t = 0; // bars since the start of the clean segment (capped at 2p)
+  let plusDm = 0;
+  let minusDm = 0;
+  let trSum = 0;
+  let sumDx = 0;
+  let adxValue = 0;
+  for (let i = 0; i < n; i++) {
+    if (t === 2 * p) {
+      // Steady state (ADX defined): the same updates without the warm-up branches, until the next gap.
+      for (; i < n; i++) {
+        const h = high[i]!;
+        const l = low[i]!;
+        const c = close[i]!;
+        if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) break;
+        const diffP = h - prevHigh;
+        const diffM = prevLow - l;
+        let tr = h - l;
+        const v2 = Math.abs(prevClose - h);
+        if (v2 > tr) tr = v2;
+        const v3 = Math.abs(l - prevClose);
+        if (v3 > tr) tr = v3;
+        prevHigh = h;
+        prevLow = l;
+        prevClose = c;
+        minusDm -= minusDm / p;
+        plusDm -= plusDm / p;
+        if (diffM > 0 && diffP < diffM) minusDm += diffM;
+        else if (diffP > 0 && diffP > diffM) plusDm += diffP;
+        trSum = trSum - trSum / p + tr;
+        if (!(-TA_EPSILON < trSum && trSum < TA_EPSILON)) {
+          const minusDi = 100.0 * (minusDm / trSum);
+          const plusDi = 100.0 * (plusDm / trSum);
+          outMinus[i] = minusDi;
+          outPlus[i] = plusDi;
+          const sum = minusDi + plusDi;
+          if (!(-TA_EPSILON < sum && sum < TA_EPSILON)) {
+            const dx = 100.0 * (Math.abs(minusDi - plusDi) / sum);
+            if (!Number.isNaN(dx)) adxValue = (adxValue * (p - 1) + dx) / p;
+          }
+        } else {
+          outMinus[i] = 0.0;
+          outPlus[i] = 0.0;
+        }
+        outAdx[i] = adxValue;
+      }
+      if (i === n) break;
+    }
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+    if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) {
+      t = 0;
+      plusDm = 0;
+      minusDm = 0;
+      trSum = 0;
+      sumDx = 0;
+      adxValue = 0;
+      outAdx[i] = NaN;
+      outPlus[i] = NaN;
+      outMinus[i] = NaN;
+      continue;
+    }
+    const ti = t;
+    if (ti < 2 * p) t++;
+    if (ti === 0) {
+      prevHigh = h;
+      prevLow = l;
+      prevClose = c;
+      outAdx[i] = NaN;
+      outPlus[i] = NaN;
+      outMinus[i] = NaN;
+      continue;
+    }
+    const diffP = h - prevHigh;
+    const diffM = prevLow - l;
+    // trueRangeOf(high, low, prevClose)
+    let tr = h - l;
+    const v2 = Math.abs(prevClose - h);
+    if (v2 > tr) tr = v2;
+    const v3 = Math.abs(l - prevClose);
+    if (v3 > tr) tr = v3;
+    prevHigh = h;
+    prevLow = l;
+    prevClose = c;
+
+    if (ti < p) {
+      if (diffM > 0 && diffP < diffM) minusDm += diffM;
+      else if (diffP > 0 && diffP > diffM) plusDm += diffP;
+      trSum += tr;
+      outAdx[i] = NaN;
+      outPlus[i] = NaN;
+      outMinus[i] = NaN;
+      continue;
+    }
+    minusDm -= minusDm / p;
+    plusDm -= plusDm / p;
+    if (diffM > 0 && diffP < diffM) minusDm += diffM;
+    else if (diffP > 0 && diffP > diffM) plusDm += diffP;
+    trSum = trSum - trSum / p + tr;
+
+    let dx = NaN;
+    if (!(-TA_EPSILON < trSum && trSum < TA_EPSILON)) {
+      const minusDi = 100.0 * (minusDm / trSum);
+      const plusDi = 100.0 * (plusDm / trSum);
+      outMinus[i] = minusDi;
+      outPlus[i] = plusDi;
+      const sum = minusDi + plusDi;
+      if (!(-TA_EPSILON < sum && sum < TA_EPSILON)) dx = 100.0 * (Math.abs(minusDi - plusDi) / sum);
+    } else {
+      outMinus[i] = 0.0;
+      outPlus[i] = 0.0;
+    }
+
+    if (ti < 2 * p - 1) {
+      if (!Number.isNaN(dx)) sumDx += dx;
+      outAdx[i] = NaN;
+      continue;
+    }
+    if (ti === 2 * p - 1) {
+      if (!Number.isNaN(dx)) sumDx += dx;
+      adxValue = sumDx / p;
+    } else if (!Number.isNaN(dx)) {
+      adxValue = (adxValue * (p - 1) + dx) / p;
+    }
+    outAdx[i] = adxValue;
   }
   return out;
 }

@@ -70,8 +70,70 @@ export class AtrState implements Snapshot<AtrState> {
 
 export function atr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14, out = new Float64Array(close.length)): Float64Array {
   assertSameLength(high, low, close);
-  const s = new AtrState(period);
-  for (let i = 0; i < close.length; i++) out[i] = s.next(high[i]!, low[i]!, close[i]!);
+  assertPeriod("period", period);
+  // AtrState as one tight loop over locals (bit-identical).
+  const p = period;
+  const n = close.length;
+  let prevClose = NaN;
+  let seen = 0; // true ranges seen (capped at p)
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    if (seen === p) {
+      // Steady state: the same updates without the warm-up branches, until the next gap.
+      for (; i < n; i++) {
+        const h = high[i]!;
+        const l = low[i]!;
+        const c = close[i]!;
+        if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) break;
+        const pc = prevClose;
+        prevClose = c;
+        let tr = h - l;
+        const v2 = Math.abs(pc - h);
+        if (v2 > tr) tr = v2;
+        const v3 = Math.abs(l - pc);
+        if (v3 > tr) tr = v3;
+        value *= p - 1;
+        value += tr;
+        value /= p;
+        out[i] = value;
+      }
+      if (i === n) break;
+    }
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+    if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) {
+      prevClose = NaN;
+      seen = 0;
+      value = 0;
+      out[i] = NaN;
+      continue;
+    }
+    const pc = prevClose;
+    prevClose = c;
+    if (Number.isNaN(pc)) {
+      out[i] = NaN;
+      continue;
+    }
+    let tr = h - l;
+    const v2 = Math.abs(pc - h);
+    if (v2 > tr) tr = v2;
+    const v3 = Math.abs(l - pc);
+    if (v3 > tr) tr = v3;
+    if (seen < p) {
+      value += tr;
+      if (++seen < p) {
+        out[i] = NaN;
+        continue;
+      }
+      value = value / p;
+    } else {
+      value *= p - 1;
+      value += tr;
+      value /= p;
+    }
+    out[i] = value;
+  }
   return out;
 }
 

@@ -8,7 +8,7 @@
  * %B uses the same input series as the bands.
  */
 import type { CloseBar, IncrementalIndicator, Snapshot } from "./core";
-import { assertPeriod, Incremental, isMissing, isZeroOrNeg, RingBuffer } from "./core";
+import { assertPeriod, Incremental, isMissing, isZeroOrNeg, RingBuffer, TA_EPSILON } from "./core";
 
 export interface BbandsValue {
   upper: number;
@@ -107,14 +107,73 @@ function alloc(n: number): BbandsResult {
 }
 
 export function bbands(close: Float64Array, period = 20, devUp = 2, devDn = devUp, out: BbandsResult = alloc(close.length)): BbandsResult {
-  const s = new BbandsState(period, devUp, devDn);
-  for (let i = 0; i < close.length; i++) {
-    s.next(close[i]!);
-    out.upper[i] = s.upper;
-    out.middle[i] = s.middle;
-    out.lower[i] = s.lower;
-    out.percentB[i] = s.percentB;
-    out.bandwidth[i] = s.bandwidth;
+  assertPeriod("period", period);
+  // BbandsState as one tight loop over locals: the same operations in the same order, so bit-identical.
+  // The value leaving the window is read back from the input (it is the one the ring buffer would hold).
+  const p = period;
+  const n = close.length;
+  const { upper: outUpper, middle: outMiddle, lower: outLower, percentB: outPercentB, bandwidth: outBandwidth } = out;
+  let size = 0; // bars in the current clean segment (capped at p)
+  let total = 0;
+  let total2 = 0;
+  for (let i = 0; i < n; i++) {
+    if (size === p) {
+      // Steady state: the same updates without the warm-up branches, until the next gap.
+      for (; i < n; i++) {
+        const x = close[i]!;
+        if (!Number.isFinite(x)) break;
+        total += x;
+        total2 += x * x;
+        const oldest = close[i - p + 1]!;
+        const mid = total / p;
+        total -= oldest;
+        let variance = total2 / p;
+        total2 -= oldest * oldest;
+        variance -= mid * mid;
+        const sd = variance < TA_EPSILON ? 0.0 : Math.sqrt(variance);
+        const upper = mid + sd * devUp;
+        const lower = mid - sd * devDn;
+        const width = upper - lower;
+        outMiddle[i] = mid;
+        outUpper[i] = upper;
+        outLower[i] = lower;
+        outPercentB[i] = width !== 0 ? (x - lower) / width : 0.5;
+        outBandwidth[i] = mid !== 0 ? width / mid : NaN;
+      }
+      if (i === n) break;
+    }
+    const x = close[i]!;
+    if (Number.isFinite(x)) {
+      total += x;
+      total2 += x * x;
+    } else {
+      size = 0;
+      total = 0;
+      total2 = 0;
+    }
+    if (!Number.isFinite(x) || (size < p && ++size < p)) {
+      outUpper[i] = NaN;
+      outMiddle[i] = NaN;
+      outLower[i] = NaN;
+      outPercentB[i] = NaN;
+      outBandwidth[i] = NaN;
+      continue;
+    }
+    const oldest = close[i - p + 1]!;
+    const mid = total / p;
+    total -= oldest;
+    let variance = total2 / p;
+    total2 -= oldest * oldest;
+    variance -= mid * mid;
+    const sd = variance < TA_EPSILON ? 0.0 : Math.sqrt(variance);
+    const upper = mid + sd * devUp;
+    const lower = mid - sd * devDn;
+    const width = upper - lower;
+    outMiddle[i] = mid;
+    outUpper[i] = upper;
+    outLower[i] = lower;
+    outPercentB[i] = width !== 0 ? (x - lower) / width : 0.5;
+    outBandwidth[i] = mid !== 0 ? width / mid : NaN;
   }
   return out;
 }

@@ -172,6 +172,39 @@ export class WindowExtreme implements Snapshot<WindowExtreme> {
   }
 }
 
+/**
+ * Index of the largest value of xs[from..to] (inclusive; the newest among equal values). With argMinNewest, the
+ * rescan of TA-Lib's window-extreme tracking used by the batch loops (STOCH, WILLR): keep the index of the current
+ * extreme, move it to a new bar whose value is ≥ (≤) it, and rescan only when it leaves the window. The newest index
+ * is WindowExtreme's tie rule, so both agree on the index as well as on the value.
+ */
+export function argMaxNewest(xs: Float64Array, from: number, to: number): number {
+  let idx = from;
+  let best = xs[from]!;
+  for (let j = from + 1; j <= to; j++) {
+    const v = xs[j]!;
+    if (v >= best) {
+      best = v;
+      idx = j;
+    }
+  }
+  return idx;
+}
+
+/** Index of the smallest value of xs[from..to] (inclusive; the newest among equal values). See argMaxNewest. */
+export function argMinNewest(xs: Float64Array, from: number, to: number): number {
+  let idx = from;
+  let best = xs[from]!;
+  for (let j = from + 1; j <= to; j++) {
+    const v = xs[j]!;
+    if (v <= best) {
+      best = v;
+      idx = j;
+    }
+  }
+  return idx;
+}
+
 /** The bar fields an incremental indicator may read (a full `Bar` satisfies every indicator). */
 export type BarInput = Pick<Bar, "ts" | "open" | "high" | "low" | "close" | "volume">;
 export type CloseBar = Pick<Bar, "close">;

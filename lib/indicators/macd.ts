@@ -103,12 +103,102 @@ export function macd(
   signal = 9,
   out: MacdResult = { macd: new Float64Array(close.length), signal: new Float64Array(close.length), hist: new Float64Array(close.length) },
 ): MacdResult {
-  const s = new MacdState(fast, slow, signal);
-  for (let i = 0; i < close.length; i++) {
-    s.next(close[i]!);
-    out.macd[i] = s.macd;
-    out.signal[i] = s.signal;
-    out.hist[i] = s.hist;
+  const s = new MacdState(fast, slow, signal); // validates the periods and orders fast ≤ slow
+  // MacdState (three EmaStates) as one tight loop over locals: the same operations in the same order, so
+  // bit-identical. Each EMA keeps EmaState's rules: period 1 is the identity, a non-finite input resets it.
+  const pf = s.fast;
+  const ps = s.slow;
+  const pg = signal;
+  const kf = 2.0 / (pf + 1);
+  const ks = 2.0 / (ps + 1);
+  const kg = 2.0 / (pg + 1);
+  const skip = ps - pf;
+  const n = close.length;
+  const { macd: outMacd, signal: outSignal, hist: outHist } = out;
+  let seen = 0; // bars seen in the clean segment (capped at skip)
+  let fN = 0;
+  let fSum = 0;
+  let fPrev = NaN;
+  let sN = 0;
+  let sSum = 0;
+  let sPrev = NaN;
+  let gN = 0;
+  let gSum = 0;
+  let gPrev = NaN;
+  for (let i = 0; i < n; i++) {
+    if (sN === ps && fN === pf && gN === pg && pf > 1) {
+      // Steady state (all three EMAs seeded, periods > 1): the same updates without the warm-up branches,
+      // until the next gap or a non-finite MACD value (which resets the signal EMA below).
+      for (; i < n; i++) {
+        const x = close[i]!;
+        if (!Number.isFinite(x)) break;
+        const sv = (x - sPrev) * ks + sPrev;
+        const fv = (x - fPrev) * kf + fPrev;
+        const mv = fv - sv;
+        if (!Number.isFinite(mv)) break;
+        sPrev = sv;
+        fPrev = fv;
+        const gv = (mv - gPrev) * kg + gPrev;
+        gPrev = gv;
+        outMacd[i] = mv;
+        outSignal[i] = gv;
+        outHist[i] = mv - gv;
+      }
+      if (i === n) break;
+    }
+    const x = close[i]!;
+    let m = NaN;
+    let sig = NaN;
+    if (!Number.isFinite(x)) {
+      seen = 0;
+      fN = sN = gN = 0;
+      fSum = sSum = gSum = 0;
+      fPrev = sPrev = gPrev = NaN;
+    } else {
+      // slow EMA
+      let sv: number;
+      if (ps === 1) sv = x;
+      else if (sN < ps) {
+        sSum += x;
+        if (++sN < ps) sv = NaN;
+        else sv = sPrev = sSum / ps;
+      } else sv = sPrev = (x - sPrev) * ks + sPrev;
+      if (seen < skip) {
+        seen++;
+      } else {
+        // fast EMA (sees the closes from index slow − fast on)
+        let fv: number;
+        if (pf === 1) fv = x;
+        else if (fN < pf) {
+          fSum += x;
+          if (++fN < pf) fv = NaN;
+          else fv = fPrev = fSum / pf;
+        } else fv = fPrev = (x - fPrev) * kf + fPrev;
+        if (!Number.isNaN(sv)) {
+          const mv = fv - sv;
+          // signal EMA of the MACD line
+          let gv: number;
+          if (!Number.isFinite(mv)) {
+            gN = 0;
+            gSum = 0;
+            gPrev = NaN;
+            gv = NaN;
+          } else if (pg === 1) gv = mv;
+          else if (gN < pg) {
+            gSum += mv;
+            if (++gN < pg) gv = NaN;
+            else gv = gPrev = gSum / pg;
+          } else gv = gPrev = (mv - gPrev) * kg + gPrev;
+          if (!Number.isNaN(gv)) {
+            m = mv;
+            sig = gv;
+          }
+        }
+      }
+    }
+    outMacd[i] = m;
+    outSignal[i] = sig;
+    outHist[i] = m - sig;
   }
   return out;
 }

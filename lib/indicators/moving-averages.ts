@@ -68,7 +68,47 @@ export class SmaState implements ValueStepper {
 }
 
 export function sma(close: Float64Array, period = 30, out = new Float64Array(close.length)): Float64Array {
-  return run(new SmaState(period), close, out);
+  assertPeriod("period", period);
+  // SmaState as one tight loop (bit-identical); the value leaving the window is read back from the input.
+  const p = period;
+  const n = close.length;
+  if (p === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = close[i]!;
+      out[i] = Number.isFinite(x) ? x : NaN;
+    }
+    return out;
+  }
+  let size = 0; // bars in the current clean segment (capped at p)
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    if (size === p) {
+      // Steady state: the same updates without the warm-up branch, until the next gap.
+      for (; i < n; i++) {
+        const x = close[i]!;
+        if (!Number.isFinite(x)) break;
+        total += x;
+        out[i] = total / p;
+        total -= close[i - p + 1]!;
+      }
+      if (i === n) break;
+    }
+    const x = close[i]!;
+    if (!Number.isFinite(x)) {
+      size = 0;
+      total = 0;
+      out[i] = NaN;
+      continue;
+    }
+    total += x;
+    if (size < p && ++size < p) {
+      out[i] = NaN;
+      continue;
+    }
+    out[i] = total / p;
+    total -= close[i - p + 1]!;
+  }
+  return out;
 }
 export function smaIncremental(period = 30): IncrementalIndicator<CloseBar, number> {
   return valueIncremental(() => new SmaState(period));
@@ -122,7 +162,47 @@ export class EmaState implements ValueStepper {
 }
 
 export function ema(close: Float64Array, period = 30, out = new Float64Array(close.length)): Float64Array {
-  return run(new EmaState(period), close, out);
+  assertPeriod("period", period);
+  // EmaState as one tight loop (bit-identical).
+  const p = period;
+  const n = close.length;
+  const k = 2.0 / (p + 1);
+  let seen = 0;
+  let sum = 0;
+  let prev = NaN;
+  for (let i = 0; i < n; i++) {
+    if (seen === p && p > 1) {
+      // Steady state: the same update without the warm-up branches, until the next gap.
+      for (; i < n; i++) {
+        const x = close[i]!;
+        if (!Number.isFinite(x)) break;
+        prev = (x - prev) * k + prev;
+        out[i] = prev;
+      }
+      if (i === n) break;
+    }
+    const x = close[i]!;
+    if (!Number.isFinite(x)) {
+      seen = 0;
+      sum = 0;
+      prev = NaN;
+      out[i] = NaN;
+    } else if (p === 1) {
+      out[i] = x;
+    } else if (seen < p) {
+      sum += x;
+      if (++seen < p) {
+        out[i] = NaN;
+      } else {
+        prev = sum / p;
+        out[i] = prev;
+      }
+    } else {
+      prev = (x - prev) * k + prev;
+      out[i] = prev;
+    }
+  }
+  return out;
 }
 export function emaIncremental(period = 30): IncrementalIndicator<CloseBar, number> {
   return valueIncremental(() => new EmaState(period));

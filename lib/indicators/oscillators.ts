@@ -10,7 +10,7 @@
  * - MOM (TA_MOM): x − x[t−p] (lookback p).
  */
 import type { CloseBar, HlcBar, IncrementalIndicator, Snapshot } from "./core";
-import { assertPeriod, assertSameLength, Incremental, isMissing, WindowExtreme } from "./core";
+import { argMaxNewest, argMinNewest, assertPeriod, assertSameLength, Incremental, isMissing, WindowExtreme } from "./core";
 
 // ─── CCI ────────────────────────────────────────────────────────────────────────────────
 
@@ -62,9 +62,169 @@ export class CciState implements Snapshot<CciState> {
 
 export function cci(high: Float64Array, low: Float64Array, close: Float64Array, period = 14, out = new Float64Array(close.length)): Float64Array {
   assertSameLength(high, low, close);
-  const s = new CciState(period);
-  for (let i = 0; i < close.length; i++) out[i] = s.next(high[i]!, low[i]!, close[i]!);
+  assertPeriod("period", period);
+  // CciState as one tight loop: the same circular buffer and the same summation order (slot 0..p−1),
+  // so the result is bit-identical. The two sums are chains of dependent additions, so once warmed up
+  // the loop computes four consecutive bars together when it can (four independent chains, each in
+  // CciState's order).
+  const p = period;
+  const buf = new Float64Array(p);
+  const n = close.length;
+  let idx = 0; // slot of the next write
+  let seen = 0;
+  for (let i = 0; i < n; i++) {
+    if (seen === p) {
+      // Steady state, until the next gap.
+      for (; i < n; i++) {
+        const h = high[i]!;
+        const l = low[i]!;
+        const c = close[i]!;
+        if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) break;
+        const last = (h + l + c) / 3;
+        const w = idx; // slot of bar i
+        buf[w] = last;
+        idx = w + 1 === p ? 0 : w + 1;
+        if (w + 3 < p && i + 3 < n) {
+          const h1 = high[i + 1]!;
+          const l1 = low[i + 1]!;
+          const c1 = close[i + 1]!;
+          const h2 = high[i + 2]!;
+          const l2 = low[i + 2]!;
+          const c2 = close[i + 2]!;
+          const h3 = high[i + 3]!;
+          const l3 = low[i + 3]!;
+          const c3 = close[i + 3]!;
+          if (
+            Number.isFinite(h1) &&
+            Number.isFinite(l1) &&
+            Number.isFinite(c1) &&
+            Number.isFinite(h2) &&
+            Number.isFinite(l2) &&
+            Number.isFinite(c2) &&
+            Number.isFinite(h3) &&
+            Number.isFinite(l3) &&
+            Number.isFinite(c3)
+          ) {
+            // Bars i..i+3: bar i+t sees the buffer with slots w+1..w+t holding the new typical prices t1..tt.
+            const t1 = (h1 + l1 + c1) / 3;
+            const t2 = (h2 + l2 + c2) / 3;
+            const t3 = (h3 + l3 + c3) / 3;
+            const s1 = w + 1;
+            const s2 = w + 2;
+            const s3 = w + 3;
+            const o1 = buf[s1]!;
+            const o2 = buf[s2]!;
+            const o3 = buf[s3]!;
+            let a0 = 0;
+            let a1 = 0;
+            let a2 = 0;
+            let a3 = 0;
+            for (let j = 0; j < s1; j++) {
+              const x = buf[j]!;
+              a0 += x;
+              a1 += x;
+              a2 += x;
+              a3 += x;
+            }
+            a0 += o1;
+            a1 += t1;
+            a2 += t1;
+            a3 += t1;
+            a0 += o2;
+            a1 += o2;
+            a2 += t2;
+            a3 += t2;
+            a0 += o3;
+            a1 += o3;
+            a2 += o3;
+            a3 += t3;
+            for (let j = s3 + 1; j < p; j++) {
+              const x = buf[j]!;
+              a0 += x;
+              a1 += x;
+              a2 += x;
+              a3 += x;
+            }
+            a0 /= p;
+            a1 /= p;
+            a2 /= p;
+            a3 /= p;
+            let d0 = 0;
+            let d1 = 0;
+            let d2 = 0;
+            let d3 = 0;
+            for (let j = 0; j < s1; j++) {
+              const x = buf[j]!;
+              d0 += Math.abs(x - a0);
+              d1 += Math.abs(x - a1);
+              d2 += Math.abs(x - a2);
+              d3 += Math.abs(x - a3);
+            }
+            d0 += Math.abs(o1 - a0);
+            d1 += Math.abs(t1 - a1);
+            d2 += Math.abs(t1 - a2);
+            d3 += Math.abs(t1 - a3);
+            d0 += Math.abs(o2 - a0);
+            d1 += Math.abs(o2 - a1);
+            d2 += Math.abs(t2 - a2);
+            d3 += Math.abs(t2 - a3);
+            d0 += Math.abs(o3 - a0);
+            d1 += Math.abs(o3 - a1);
+            d2 += Math.abs(o3 - a2);
+            d3 += Math.abs(t3 - a3);
+            for (let j = s3 + 1; j < p; j++) {
+              const x = buf[j]!;
+              d0 += Math.abs(x - a0);
+              d1 += Math.abs(x - a1);
+              d2 += Math.abs(x - a2);
+              d3 += Math.abs(x - a3);
+            }
+            buf[s1] = t1;
+            buf[s2] = t2;
+            buf[s3] = t3;
+            idx = s3 + 1 === p ? 0 : s3 + 1;
+            const n0 = last - a0;
+            const n1 = t1 - a1;
+            const n2 = t2 - a2;
+            const n3 = t3 - a3;
+            out[i] = n0 !== 0.0 && d0 !== 0.0 ? n0 / (0.015 * (d0 / p)) : 0.0;
+            out[i + 1] = n1 !== 0.0 && d1 !== 0.0 ? n1 / (0.015 * (d1 / p)) : 0.0;
+            out[i + 2] = n2 !== 0.0 && d2 !== 0.0 ? n2 / (0.015 * (d2 / p)) : 0.0;
+            out[i + 3] = n3 !== 0.0 && d3 !== 0.0 ? n3 / (0.015 * (d3 / p)) : 0.0;
+            i += 3;
+            continue;
+          }
+        }
+        out[i] = cciOfBuffer(buf, p, last);
+      }
+      if (i === n) break;
+    }
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+    if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) {
+      idx = 0;
+      seen = 0;
+      out[i] = NaN;
+      continue;
+    }
+    const last = (h + l + c) / 3;
+    buf[idx] = last;
+    idx = idx + 1 === p ? 0 : idx + 1;
+    out[i] = seen < p && ++seen < p ? NaN : cciOfBuffer(buf, p, last);
+  }
   return out;
+}
+
+/** CCI of a full buffer of typical prices whose newest value is `last` (CciState's arithmetic). */
+function cciOfBuffer(buf: Float64Array, p: number, last: number): number {
+  let avg = 0;
+  for (let j = 0; j < p; j++) avg += buf[j]!;
+  avg /= p;
+  let dev = 0;
+  for (let j = 0; j < p; j++) dev += Math.abs(buf[j]! - avg);
+  const num = last - avg;
+  return num !== 0.0 && dev !== 0.0 ? num / (0.015 * (dev / p)) : 0.0;
 }
 
 export function cciIncremental(period = 14): IncrementalIndicator<HlcBar, number> {
@@ -116,8 +276,75 @@ export class WillrState implements Snapshot<WillrState> {
 
 export function willr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14, out = new Float64Array(close.length)): Float64Array {
   assertSameLength(high, low, close);
-  const s = new WillrState(period);
-  for (let i = 0; i < close.length; i++) out[i] = s.next(high[i]!, low[i]!, close[i]!);
+  assertPeriod("period", period);
+  // WillrState as one tight loop (bit-identical). The window extremes follow TA-Lib: keep the index of the
+  // current highest/lowest and rescan the window only when that index leaves it.
+  const n = close.length;
+  let segStart = 0; // first bar of the current clean segment
+  let hiIdx = -1;
+  let loIdx = -1;
+  let highest = 0;
+  let lowest = 0;
+  for (let i = 0; i < n; i++) {
+    if (i - segStart >= period) {
+      // Steady state: the same updates without the warm-up branches, until the next gap.
+      for (; i < n; i++) {
+        const h = high[i]!;
+        const l = low[i]!;
+        const c = close[i]!;
+        if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) break;
+        const trailing = i - period + 1;
+        if (hiIdx < trailing) {
+          hiIdx = argMaxNewest(high, trailing, i);
+          highest = high[hiIdx]!;
+        } else if (h >= highest) {
+          highest = h;
+          hiIdx = i;
+        }
+        if (loIdx < trailing) {
+          loIdx = argMinNewest(low, trailing, i);
+          lowest = low[loIdx]!;
+        } else if (l <= lowest) {
+          lowest = l;
+          loIdx = i;
+        }
+        const diff = (highest - lowest) / -100.0;
+        out[i] = diff !== 0.0 ? (highest - c) / diff : 0.0;
+      }
+      if (i === n) break;
+    }
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+    if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) {
+      segStart = i + 1;
+      hiIdx = -1;
+      loIdx = -1;
+      out[i] = NaN;
+      continue;
+    }
+    const trailing = i - period + 1 > segStart ? i - period + 1 : segStart;
+    if (hiIdx < trailing) {
+      hiIdx = argMaxNewest(high, trailing, i);
+      highest = high[hiIdx]!;
+    } else if (h >= highest) {
+      highest = h;
+      hiIdx = i;
+    }
+    if (loIdx < trailing) {
+      loIdx = argMinNewest(low, trailing, i);
+      lowest = low[loIdx]!;
+    } else if (l <= lowest) {
+      lowest = l;
+      loIdx = i;
+    }
+    if (i - segStart + 1 < period) {
+      out[i] = NaN;
+      continue;
+    }
+    const diff = (highest - lowest) / -100.0;
+    out[i] = diff !== 0.0 ? (highest - c) / diff : 0.0;
+  }
   return out;
 }
 

@@ -6,7 +6,7 @@
  * 0 when gain+loss is zero (TA-Lib's rule, e.g. a flat series).
  */
 import type { CloseBar, IncrementalIndicator, Snapshot } from "./core";
-import { assertPeriod, Incremental, isMissing, isZero } from "./core";
+import { assertPeriod, Incremental, isMissing, isZero, TA_EPSILON } from "./core";
 
 export class RsiState implements Snapshot<RsiState> {
   readonly period: number;
@@ -67,8 +67,75 @@ export class RsiState implements Snapshot<RsiState> {
 }
 
 export function rsi(close: Float64Array, period = 14, out = new Float64Array(close.length)): Float64Array {
-  const s = new RsiState(period);
-  for (let i = 0; i < close.length; i++) out[i] = s.next(close[i]!);
+  assertPeriod("period", period);
+  // RsiState as one tight loop over locals (bit-identical).
+  const p = period;
+  const n = close.length;
+  let seen = 0; // changes seen in the current clean segment (capped at p)
+  let prevValue = NaN;
+  let gain = 0;
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    if (seen === p) {
+      // Steady state: the same updates without the warm-up branches, until the next gap.
+      for (; i < n; i++) {
+        const x = close[i]!;
+        if (!Number.isFinite(x)) break;
+        const diff = x - prevValue;
+        prevValue = x;
+        loss *= p - 1;
+        gain *= p - 1;
+        const ad = Math.abs(diff);
+        if (ad < 8e307) {
+          // Branch-free form of `if (diff < 0) loss -= diff; else gain += diff;`, exact: (diff ∓ |diff|)·0.5 is
+          // diff or +0 (2·diff does not overflow below 8e307), and x ± 0 = x since gain and loss are never −0.
+          loss -= (diff - ad) * 0.5;
+          gain += (diff + ad) * 0.5;
+        } else if (diff < 0) loss -= diff;
+        else gain += diff;
+        loss /= p;
+        gain /= p;
+        const sum = gain + loss;
+        out[i] = -TA_EPSILON < sum && sum < TA_EPSILON ? 0.0 : 100.0 * (gain / sum);
+      }
+      if (i === n) break;
+    }
+    const x = close[i]!;
+    if (!Number.isFinite(x)) {
+      seen = 0;
+      prevValue = NaN;
+      gain = 0;
+      loss = 0;
+      out[i] = NaN;
+      continue;
+    }
+    const prev = prevValue;
+    prevValue = x;
+    if (Number.isNaN(prev)) {
+      out[i] = NaN;
+      continue;
+    }
+    const diff = x - prev;
+    if (seen < p) {
+      if (diff < 0) loss -= diff;
+      else gain += diff;
+      if (++seen < p) {
+        out[i] = NaN;
+        continue;
+      }
+      loss /= p;
+      gain /= p;
+    } else {
+      loss *= p - 1;
+      gain *= p - 1;
+      if (diff < 0) loss -= diff;
+      else gain += diff;
+      loss /= p;
+      gain /= p;
+    }
+    const sum = gain + loss;
+    out[i] = -TA_EPSILON < sum && sum < TA_EPSILON ? 0.0 : 100.0 * (gain / sum);
+  }
   return out;
 }
 

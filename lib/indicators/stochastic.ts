@@ -10,7 +10,7 @@
  * (TA-Lib's rule, e.g. a flat series).
  */
 import type { CloseBar, HlcBar, IncrementalIndicator, Snapshot } from "./core";
-import { assertPeriod, assertSameLength, Incremental, isMissing, WindowExtreme } from "./core";
+import { argMaxNewest, argMinNewest, assertPeriod, assertSameLength, Incremental, isMissing, WindowExtreme } from "./core";
 import { createMa, type MaType, type ValueStepper } from "./moving-averages";
 import { RsiState } from "./rsi";
 
@@ -128,13 +128,163 @@ export function stoch(
   out: StochResult = { k: new Float64Array(close.length), d: new Float64Array(close.length) },
 ): StochResult {
   assertSameLength(high, low, close);
-  const s = new StochState({ ...STOCH_DEFAULTS, ...params });
+  const p = { ...STOCH_DEFAULTS, ...params };
+  const s = new StochState(p); // validates the params
+  if (p.slowKMa === "sma" && p.slowK > 1 && p.slowDMa === "sma" && p.slowD > 1) {
+    stochSmaSma(high, low, close, p.fastK, p.slowK, p.slowD, out.k, out.d);
+    return out;
+  }
   for (let i = 0; i < close.length; i++) {
     s.next(high[i]!, low[i]!, close[i]!);
     out.k[i] = s.k;
     out.d[i] = s.d;
   }
   return out;
+}
+
+/**
+ * STOCH with SMA smoothing of %K and %D (TA-Lib's default), as one tight loop over the columns: the same
+ * arithmetic, in the same order, as StochState (FastKState + two SmaStates), so the result is bit-identical.
+ * The window extremes follow TA-Lib: keep the index of the current highest/lowest and rescan the window only
+ * when that index leaves it (ties: the newest index wins, as in WindowExtreme; the value is the same anyway).
+ */
+function stochSmaSma(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  fastK: number,
+  slowK: number,
+  slowD: number,
+  outK: Float64Array,
+  outD: Float64Array,
+): void {
+  const n = close.length;
+  const kRing = new Float64Array(slowK); // raw %K inputs of the slow-%K SMA
+  const dRing = new Float64Array(slowD); // slow %K inputs of the %D SMA
+  let segStart = 0; // first bar of the current clean segment
+  let hiIdx = -1;
+  let loIdx = -1;
+  let highest = 0;
+  let lowest = 0;
+  let kHead = 0;
+  let kSize = 0;
+  let kTotal = 0;
+  let dHead = 0;
+  let dSize = 0;
+  let dTotal = 0;
+  for (let i = 0; i < n; i++) {
+    if (i - segStart >= fastK && kSize === slowK && dSize === slowD) {
+      // Steady state: the same updates without the warm-up branches, until the next gap or a non-finite
+      // intermediate value (then the bar is redone below; the extreme tracking is idempotent and nothing
+      // else is written before the break).
+      for (; i < n; i++) {
+        const h = high[i]!;
+        const l = low[i]!;
+        const c = close[i]!;
+        if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) break;
+        const trailing = i - fastK + 1;
+        if (hiIdx < trailing) {
+          hiIdx = argMaxNewest(high, trailing, i);
+          highest = high[hiIdx]!;
+        } else if (h >= highest) {
+          highest = h;
+          hiIdx = i;
+        }
+        if (loIdx < trailing) {
+          loIdx = argMinNewest(low, trailing, i);
+          lowest = low[loIdx]!;
+        } else if (l <= lowest) {
+          lowest = l;
+          loIdx = i;
+        }
+        const diff = (highest - lowest) / 100.0;
+        const raw = diff !== 0.0 ? (c - lowest) / diff : 0.0;
+        if (!Number.isFinite(raw)) break;
+        const kt = kTotal + raw;
+        const kv = kt / slowK;
+        if (!Number.isFinite(kv)) break;
+        const dt = dTotal + kv;
+        const dv = dt / slowD;
+        if (Number.isNaN(dv)) break;
+        kRing[kHead] = raw;
+        kHead = kHead + 1 === slowK ? 0 : kHead + 1;
+        kTotal = kt - kRing[kHead]!;
+        dRing[dHead] = kv;
+        dHead = dHead + 1 === slowD ? 0 : dHead + 1;
+        dTotal = dt - dRing[dHead]!;
+        outK[i] = kv;
+        outD[i] = dv;
+      }
+      if (i === n) break;
+    }
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+    let k = NaN;
+    let d = NaN;
+    if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) {
+      segStart = i + 1;
+      hiIdx = -1;
+      loIdx = -1;
+      kHead = kSize = 0;
+      kTotal = 0;
+      dHead = dSize = 0;
+      dTotal = 0;
+    } else {
+      const trailing = i - fastK + 1 > segStart ? i - fastK + 1 : segStart;
+      if (hiIdx < trailing) {
+        hiIdx = argMaxNewest(high, trailing, i);
+        highest = high[hiIdx]!;
+      } else if (h >= highest) {
+        highest = h;
+        hiIdx = i;
+      }
+      if (loIdx < trailing) {
+        loIdx = argMinNewest(low, trailing, i);
+        lowest = low[loIdx]!;
+      } else if (l <= lowest) {
+        lowest = l;
+        loIdx = i;
+      }
+      if (i - segStart + 1 >= fastK) {
+        // FastKState
+        const diff = (highest - lowest) / 100.0;
+        const raw = diff !== 0.0 ? (c - lowest) / diff : 0.0;
+        if (Number.isFinite(raw)) {
+          // SmaState(slowK).next(raw)
+          kRing[kHead] = raw;
+          kHead = kHead + 1 === slowK ? 0 : kHead + 1;
+          kTotal += raw;
+          if (kSize === slowK || ++kSize === slowK) {
+            const kv = kTotal / slowK;
+            kTotal -= kRing[kHead]!;
+            if (Number.isFinite(kv)) {
+              // SmaState(slowD).next(kv)
+              dRing[dHead] = kv;
+              dHead = dHead + 1 === slowD ? 0 : dHead + 1;
+              dTotal += kv;
+              if (dSize === slowD || ++dSize === slowD) {
+                const dv = dTotal / slowD;
+                dTotal -= dRing[dHead]!;
+                if (!Number.isNaN(dv)) {
+                  k = kv; // TA-Lib aligns %K with %D: both start at the total lookback
+                  d = dv;
+                }
+              }
+            } else if (!Number.isNaN(kv)) {
+              dHead = dSize = 0; // a non-finite input resets the %D SMA
+              dTotal = 0;
+            }
+          }
+        } else if (!Number.isNaN(raw)) {
+          kHead = kSize = 0; // a non-finite input resets the slow-%K SMA
+          kTotal = 0;
+        }
+      }
+    }
+    outK[i] = k;
+    outD[i] = d;
+  }
 }
 
 export function stochIncremental(params: Partial<StochParams> = {}): IncrementalIndicator<HlcBar, StochValue> {

@@ -48,8 +48,39 @@ export class ObvState implements Snapshot<ObvState> {
 
 export function obv(close: Float64Array, volume: Float64Array, out = new Float64Array(close.length)): Float64Array {
   assertSameLength(close, volume);
-  const s = new ObvState();
-  for (let i = 0; i < close.length; i++) out[i] = s.next(close[i]!, volume[i]!);
+  // ObvState as one tight loop over locals (bit-identical).
+  const n = close.length;
+  let prevClose = NaN;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isNaN(prevClose)) {
+      // Steady state: the same update without the first-bar branch, until the next gap.
+      for (; i < n; i++) {
+        const c = close[i]!;
+        const v = volume[i]!;
+        if (!(Number.isFinite(c) && Number.isFinite(v))) break;
+        if (c > prevClose) value += v;
+        else if (c < prevClose) value -= v;
+        prevClose = c;
+        out[i] = value;
+      }
+      if (i === n) break;
+    }
+    const c = close[i]!;
+    const v = volume[i]!;
+    if (!(Number.isFinite(c) && Number.isFinite(v))) {
+      prevClose = NaN;
+      value = 0;
+      out[i] = NaN;
+      continue;
+    }
+    const pc = prevClose;
+    prevClose = c;
+    if (Number.isNaN(pc)) value = v;
+    else if (c > pc) value += v;
+    else if (c < pc) value -= v;
+    out[i] = value;
+  }
   return out;
 }
 

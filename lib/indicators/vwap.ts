@@ -94,8 +94,62 @@ export function vwap(
   out = new Float64Array(close.length),
 ): Float64Array {
   assertSameLength(ts, high, low, close, volume);
-  const s = new VwapState(anchor);
-  for (let i = 0; i < close.length; i++) out[i] = s.next(ts[i]!, high[i]!, low[i]!, close[i]!, volume[i]!);
+  // VwapState as one tight loop over locals (bit-identical).
+  const n = close.length;
+  const session = anchor === "session";
+  let period = NaN;
+  let pv = 0;
+  let vol = 0;
+  for (let i = 0; i < n; i++) {
+    if (session && !Number.isNaN(period)) {
+      // Steady state of a session VWAP (inside a clean run): the same updates, until the next gap.
+      // anchorStart(t) = ⌊t/DAY⌋·DAY is `period` for every t in [period, period + DAY − 1] (division is
+      // correctly rounded and monotonic, and t/DAY stays more than half an ulp below the next integer
+      // while |period| < 1e15), so the division is skipped there; any other t computes it.
+      let periodLast = Math.abs(period) < 1e15 ? period + (DAY_MS - 1) : -Infinity;
+      for (; i < n; i++) {
+        const t = ts[i]!;
+        const h = high[i]!;
+        const l = low[i]!;
+        const c = close[i]!;
+        const v = volume[i]!;
+        if (!(Number.isFinite(t) && Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c) && Number.isFinite(v))) break;
+        const start = t >= period && t <= periodLast ? period : Math.floor(t / DAY_MS) * DAY_MS;
+        if (start !== period) {
+          periodLast = Math.abs(start) < 1e15 ? start + (DAY_MS - 1) : -Infinity;
+          period = start;
+          pv = 0;
+          vol = 0;
+        }
+        pv += ((h + l + c) / 3) * v;
+        vol += v;
+        out[i] = vol !== 0 ? pv / vol : NaN;
+      }
+      if (i === n) break;
+    }
+    const t = ts[i]!;
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+    const v = volume[i]!;
+    if (!(Number.isFinite(t) && Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c) && Number.isFinite(v))) {
+      period = NaN;
+      pv = 0;
+      vol = 0;
+      out[i] = NaN;
+      continue;
+    }
+    const start = session ? Math.floor(t / DAY_MS) * DAY_MS : anchorStart(t, anchor);
+    if (start !== period) {
+      period = start;
+      pv = 0;
+      vol = 0;
+    }
+    const tp = (h + l + c) / 3;
+    pv += tp * v;
+    vol += v;
+    out[i] = vol !== 0 ? pv / vol : NaN;
+  }
   return out;
 }
 
