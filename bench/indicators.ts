@@ -184,7 +184,8 @@ const bars = randomWalkBars(N, 7);
 log(`generated ${fmt(N)} 1m bars in ${((performance.now() - tg) / 1000).toFixed(2)} s`);
 
 const out = createPanelBuffers(N);
-runPanel(bars, out); // warm-up, and the values the sanity check reads
+// Warm-up (JIT feedback for every kernel: the first optimised code can deopt once), and the values the sanity check reads.
+for (let w = 0; w < 3; w++) runPanel(bars, out);
 
 const talib = loadTalib();
 const talibInputs = talib
