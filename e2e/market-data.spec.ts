@@ -24,6 +24,17 @@ test("the demo universe is loaded and a bundled symbol charts raw and adjusted p
   await expect(page.getByTestId("chart-legend")).toContainText("raw");
   await page.waitForTimeout(500);
   await shot(page, "12-aapl-raw");
+
+  // Indicators: the default RSI pane, then add MACD and Bollinger, edit RSI's period, mark engulfing patterns.
+  await page.getByLabel("Adjusted prices").check();
+  await expect(page.locator('[data-testid="pane-legend"][data-indicator]').first()).toContainText("RSI(14)");
+  await page.getByLabel("Add indicator").selectOption("macd");
+  await page.getByLabel("Add indicator").selectOption("bbands");
+  await expect(page.getByTestId("pane-legend").filter({ hasText: "MACD" })).toBeVisible();
+  await page.getByLabel("RSI period").fill("21");
+  await expect(page.getByTestId("pane-legend").filter({ hasText: "RSI(21)" })).toBeVisible();
+  await page.waitForTimeout(500);
+  await shot(page, "17-aapl-indicators");
 });
 
 test("add a symbol, backfill it from the simulator, open its chart and switch timeframes", async ({ page }) => {

@@ -68,7 +68,9 @@ async function main() {
     const { loadBundledData } = await import("@/server/services/market/load-bundled-data");
     const t0 = Date.now();
     const r = await loadBundledData();
-    say(`loaded ${r.symbols} symbols in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    say(`loaded ${r.symbols} symbols in ${((Date.now() - t0) / 1000).toFixed(1)} s; features are computed by the ml worker`);
+    const { enqueue } = await import("@/server/queues/producers");
+    await enqueue("computeFeatures", { featureSet: "core-v1", timeframe: "1d" }, { jobId: "compute-features-demo-initial" });
   }
 
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {

@@ -1,5 +1,6 @@
 import { adminRouter } from "./routers/admin/router";
 import { authRouter } from "./routers/auth/router";
+import { featuresRouter } from "./routers/features/router";
 import { healthRouter } from "./routers/health/router";
 import { marketRouter } from "./routers/market/router";
 import { systemRouter } from "./routers/system/router";
@@ -13,6 +14,7 @@ export const appRouter = router({
   admin: adminRouter,
   system: systemRouter,
   market: marketRouter,
+  features: featuresRouter,
 });
 
 export type AppRouter = typeof appRouter;

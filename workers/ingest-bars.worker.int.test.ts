@@ -56,8 +56,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
-  await getQueue("ingestBars").obliterate({ force: true });
-  await getQueue("ingestBars").close();
+  for (const q of ["ingestBars", "computeFeatures"] as const) {
+    await getQueue(q).obliterate({ force: true });
+    await getQueue(q).close();
+  }
   await getQueue("maintenance").obliterate({ force: true }).catch(() => undefined);
   await getQueue("maintenance").close();
   await vendor.close();

@@ -70,8 +70,10 @@ describe("maintenance worker (real BullMQ + Redis + Postgres)", () => {
     expect(sim?.start).toBe(day); // from the last stored bar
     expect(runs.some((r) => r.provider === "csv")).toBe(false); // nothing to fetch for imported data
     const { getQueue } = await import("@/server/queues/producers");
-    await getQueue("ingestBars").obliterate({ force: true });
-    await getQueue("ingestBars").close();
+    for (const q of ["ingestBars", "computeFeatures"] as const) {
+      await getQueue(q).obliterate({ force: true });
+      await getQueue(q).close();
+    }
   });
 
   it("fails a bad payload once, without retries (UnrecoverableError)", async () => {

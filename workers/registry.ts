@@ -8,6 +8,7 @@ export interface WorkerDeps {
   lockMs: number;
 }
 import type { QueueKey } from "@/server/queues/names";
+import { createComputeFeaturesWorker } from "./compute-features.worker";
 import { createIngestBarsWorker } from "./ingest-bars.worker";
 import { createMaintenanceWorker } from "./maintenance.worker";
 
@@ -15,4 +16,5 @@ import { createMaintenanceWorker } from "./maintenance.worker";
 export const WORKER_FACTORIES: Record<QueueKey, (deps: WorkerDeps) => Worker> = {
   maintenance: createMaintenanceWorker,
   ingestBars: createIngestBarsWorker,
+  computeFeatures: createComputeFeaturesWorker,
 };

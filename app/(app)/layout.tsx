@@ -10,7 +10,13 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const { user } = session;
   const info = await getRuntimeInfo();
   const sections: { title: string; items: NavItem[] }[] = [
-    { title: "Markets", items: [{ href: "/data", label: "Market data" }] },
+    {
+      title: "Markets",
+      items: [
+        { href: "/data", label: "Market data" },
+        { href: "/features", label: "Features" },
+      ],
+    },
     { title: "Operations", items: [{ href: "/system", label: "System" }] },
     {
       title: "Settings",

@@ -1,3 +1,4 @@
 export * from "./auth";
 export * from "./columns";
 export * from "./market";
+export * from "./features";

@@ -20,6 +20,17 @@ export type TIngestBarsJob = z.infer<typeof ZIngestBarsJob>;
 export const ZIngestBarsResult = z.object({ status: z.string(), rowsOut: z.number(), rowsQuarantined: z.number() });
 export type TIngestBarsResult = z.infer<typeof ZIngestBarsResult>;
 
+/** Recompute a feature set for the active universe from `from` on (the lookback is loaded automatically). */
+export const ZComputeFeaturesJob = z.object({
+  featureSet: z.string().regex(/^[a-z0-9-]+$/).default("core-v1"),
+  timeframe: z.enum(["1m", "5m", "15m", "1h", "4h", "1d"]).default("1d"),
+  /** Earliest bar (epoch ms) whose features may have changed; absent = full history. */
+  from: z.number().int().optional(),
+});
+export type TComputeFeaturesJob = z.infer<typeof ZComputeFeaturesJob>;
+export const ZComputeFeaturesResult = z.object({ symbols: z.number(), rows: z.number(), values: z.number(), ms: z.number() });
+export type TComputeFeaturesResult = z.infer<typeof ZComputeFeaturesResult>;
+
 /**
  * Every queue: its kebab-case name, the role whose worker consumes it, the payload schema and the
  * concurrency of that worker. Producers and workers both read this table.
@@ -36,6 +47,12 @@ export const QUEUES = {
     role: "ingest",
     payload: ZIngestBarsJob,
     concurrency: 2,
+  },
+  computeFeatures: {
+    name: "compute-features",
+    role: "ml",
+    payload: ZComputeFeaturesJob,
+    concurrency: 1,
   },
 } as const satisfies Record<
   string,

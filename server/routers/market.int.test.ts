@@ -17,8 +17,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await getQueue("ingestBars").obliterate({ force: true });
-  await getQueue("ingestBars").close();
+  for (const q of ["ingestBars", "computeFeatures"] as const) {
+    await getQueue(q).obliterate({ force: true });
+    await getQueue(q).close();
+  }
   await db().$client.end({ timeout: 2 });
 });
 

@@ -3,8 +3,7 @@ import { symbols } from "@/db/schema";
 import type { Timeframe } from "@/lib/bars/timeframe";
 import { AppError } from "@/lib/errors";
 import { db } from "../../db";
-import { jobId } from "../../queues/names";
-import { enqueue } from "../../queues/producers";
+import { enqueueIngestThenFeatures } from "../../queues/flows";
 import { recordAudit } from "../audit/record-audit";
 import { createIngestionRun } from "./runs";
 
@@ -33,7 +32,8 @@ export async function startBackfill(opts: StartBackfillOptions) {
     rangeEnd: opts.end,
     createdBy: opts.userId,
   });
-  const job = await enqueue("ingestBars", { runId: run.id }, { jobId: jobId("ingest-bars", run.id) });
+  // ingest-bars → compute-features: features are refreshed once the bars are in.
+  const flow = await enqueueIngestThenFeatures({ runId: run.id }, { featureSet: "core-v1", timeframe: opts.timeframe, from: opts.start.getTime() });
   await recordAudit({ actorId: opts.userId, action: "ingestion.start", target: run.id, detail: { provider: opts.provider, symbols: opts.symbols.length, timeframe: opts.timeframe } });
-  return { runId: run.id, jobId: job.id ?? null };
+  return { runId: run.id, jobId: flow.ingestJobId };
 }

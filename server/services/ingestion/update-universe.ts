@@ -1,7 +1,6 @@
 import type { Timeframe } from "@/lib/bars/timeframe";
 import { db } from "../../db";
-import { jobId } from "../../queues/names";
-import { enqueue } from "../../queues/producers";
+import { enqueueIngestThenFeatures } from "../../queues/flows";
 import { createIngestionRun } from "./runs";
 
 /** Providers that can be asked for new data (CSV imports and the fixed bundled set cannot). */
@@ -9,7 +8,7 @@ const UPDATABLE = ["yahoo", "binance", "alpaca", "polygon", "sim"];
 
 /**
  * Bring the active universe up to date: per provider, one "update" run from the oldest last bar among
- * its symbols (at most `maxLookbackDays` back) to now. Idempotent per provider and day (job id).
+ * its symbols (at most `maxLookbackDays` back) to now, each followed by a feature refresh (flow).
  */
 export async function updateUniverse(opts: { timeframe: Timeframe; maxLookbackDays: number; now?: Date }): Promise<{ provider: string; runId: string; symbols: number }[]> {
   const now = opts.now ?? new Date();
@@ -28,7 +27,7 @@ export async function updateUniverse(opts: { timeframe: Timeframe; maxLookbackDa
     const start = new Date(Math.max(floor, r.since ?? floor));
     if (start >= now) continue;
     const run = await createIngestionRun({ provider: r.provider, kind: "update", symbols: r.symbols, timeframe: opts.timeframe, rangeStart: start, rangeEnd: now });
-    await enqueue("ingestBars", { runId: run.id }, { jobId: jobId("update", r.provider, opts.timeframe, now.toISOString().slice(0, 10)) });
+    await enqueueIngestThenFeatures({ runId: run.id }, { featureSet: "core-v1", timeframe: opts.timeframe, from: start.getTime() });
     out.push({ provider: r.provider, runId: run.id, symbols: r.symbols.length });
   }
   return out;
