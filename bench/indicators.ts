@@ -395,6 +395,14 @@ const updateUs = (updateBest * 1000) / INC_ITERS;
 const pushUs = (pushBest * 1000) / INC_ITERS;
 log(`(c) incremental panel (12 states, warmed with ${INC_WARM} bars): update ${updateUs.toFixed(3)} µs, push ${pushUs.toFixed(3)} µs per panel (${fmt(INC_ITERS)} calls)`);
 
+// ─── (d) the full feature set (lib/features core-v1) over 5,000 symbols × ~2,500 days ─────────
+const { measureFeatureThroughput } = await import("@/lib/features/throughput");
+const feat = measureFeatureThroughput({ symbols: quick ? 500 : 5000, distinct: quick ? 100 : 500 });
+log(
+  `(d) features ${feat.set}: ${feat.features} features × ${feat.symbols} symbols × ${Math.round(feat.values / feat.features / feat.symbols)} days = ${fmt(feat.values)} values in ` +
+    `${(feat.total.wallMs / 1000).toFixed(2)} s → ${fmt(Math.round(feat.total.valuesPerSecCpu))} values/s/core (time-series part ${fmt(Math.round(feat.ts.valuesPerSecCpu))}/s, cross-section ${fmt(Math.round(feat.cs.valuesPerSecCpu))}/s)`,
+);
+
 // ─── result ─────────────────────────────────────────────────────────────────────────────
 
 const result = {
@@ -403,6 +411,11 @@ const result = {
   panel_vs_talib: talibRate === null ? null : round(panelRate / talibRate),
   panel_vs_technicalindicators: round(panelRate / tiRate, 2),
   incremental_panel_us: round(updateUs),
+  features_per_s_per_core: Math.round(feat.total.valuesPerSecCpu),
+  features_ts_per_s_per_core: Math.round(feat.ts.valuesPerSecCpu),
+  features_cs_per_s_per_core: Math.round(feat.cs.valuesPerSecCpu),
+  features_symbols: feat.symbols,
+  features_values: feat.values,
   incremental_push_us: round(pushUs),
   talib_bars_per_s: talibRate === null ? null : Math.round(talibRate),
   talib_c_bars_per_s: talibCRate === null ? null : Math.round(talibCRate),
