@@ -3,6 +3,7 @@ import { authRouter } from "./routers/auth/router";
 import { featuresRouter } from "./routers/features/router";
 import { healthRouter } from "./routers/health/router";
 import { marketRouter } from "./routers/market/router";
+import { scanRouter } from "./routers/scan/router";
 import { systemRouter } from "./routers/system/router";
 import { tokensRouter } from "./routers/tokens/router";
 import { createCallerFactory, router } from "./trpc";
@@ -15,6 +16,7 @@ export const appRouter = router({
   system: systemRouter,
   market: marketRouter,
   features: featuresRouter,
+  scan: scanRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,3 +2,4 @@ export * from "./auth";
 export * from "./columns";
 export * from "./market";
 export * from "./features";
+export * from "./scans";

@@ -1,0 +1,73 @@
+import { and, desc, eq } from "drizzle-orm";
+import { savedScans, scanRuns, type ScanResultRow } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { buildScanEnv, compileScan, evaluateScan, parseScan, typeCheck, type TScanAst } from "@/lib/scan";
+import { db } from "../../db";
+import { loadScanData } from "./load-scan-data";
+
+export interface RunScanOptions {
+  userId: string;
+  text?: string;
+  ast?: TScanAst;
+  scanId?: string;
+}
+
+const MAX_RESULTS = 500;
+
+/**
+ * Run a scan over the whole active universe at its timeframe's latest bar: parse/type-check, load the
+ * warm data (Postgres when cold), evaluate vectorised, store the run with explain values and the hits
+ * that are new since the previous run of the same saved scan.
+ */
+export async function runScan(opts: RunScanOptions) {
+  let text = opts.text;
+  let scanId: string | null = null;
+  let scanVersion: number | null = null;
+  if (opts.scanId) {
+    const [s] = await db().select().from(savedScans).where(and(eq(savedScans.id, opts.scanId), eq(savedScans.userId, opts.userId)));
+    if (!s) throw new AppError("NOT_FOUND", { userMessage: "Scan not found" });
+    text = s.text;
+    scanId = s.id;
+    scanVersion = s.version;
+  }
+  const ast = text !== undefined ? parseScan(text) : opts.ast ? typeCheck(opts.ast) : null;
+  if (!ast) throw new AppError("BAD_REQUEST", { userMessage: "Give a scan text, an AST or a saved scan id" });
+  const plan = compileScan(ast);
+  const t0 = performance.now();
+  const data = await loadScanData({ timeframe: plan.timeframe, barsNeeded: Math.min(1000, Math.max(plan.bars.recommendedBars, plan.features?.minBars ?? 0, plan.maxLag + 1)), withFeatures: plan.features !== null });
+  const env = buildScanEnv(plan, { symbols: data.symbols, bars: data.bars, features: data.features ?? undefined, meta: data.meta });
+  const r = evaluateScan(plan, env);
+  const durationMs = Math.round(performance.now() - t0);
+  // At most MAX_RESULTS rows are kept (the total is recorded); add `limit` to a scan for fewer.
+  const results: ScanResultRow[] = r.symbols.slice(0, MAX_RESULTS).map((symbol, i) => ({
+    symbol,
+    sortKey: r.sortKey ? (Number.isFinite(r.sortKey[i]!) ? r.sortKey[i]! : null) : null,
+    values: Object.fromEntries(Object.entries(r.explain[i] ?? {}).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
+  }));
+  let newHits = results.map((x) => x.symbol);
+  if (scanId) {
+    const [prev] = await db().select({ results: scanRuns.results }).from(scanRuns).where(eq(scanRuns.scanId, scanId)).orderBy(desc(scanRuns.createdAt)).limit(1);
+    if (prev) {
+      const before = new Set(prev.results.map((x) => x.symbol));
+      newHits = newHits.filter((s) => !before.has(s));
+    }
+  }
+  const [run] = await db()
+    .insert(scanRuns)
+    .values({
+      userId: opts.userId,
+      scanId,
+      scanVersion,
+      text: plan.text,
+      timeframe: plan.timeframe,
+      asOf: data.lastBarTs ? new Date(data.lastBarTs) : null,
+      universe: r.universe,
+      matches: r.total,
+      durationMs,
+      source: data.source,
+      results,
+      newHits,
+    })
+    .returning({ id: scanRuns.id, createdAt: scanRuns.createdAt });
+  return { runId: run!.id, text: plan.text, timeframe: plan.timeframe, asOf: data.lastBarTs || null, universe: r.universe, total: r.total, durationMs, source: data.source, results, newHits };
+}
