@@ -13,6 +13,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     {
       title: "Markets",
       items: [
+        { href: "/scanner", label: "Scanner" },
         { href: "/data", label: "Market data" },
         { href: "/features", label: "Features" },
       ],

@@ -31,6 +31,7 @@ export const scanRouter = router({
         z.object({
           ok: z.literal(false),
           message: z.string(),
+          snippet: z.string(),
           line: z.number().nullable(),
           column: z.number().nullable(),
           offset: z.number().nullable(),
@@ -46,7 +47,7 @@ export const scanRouter = router({
       } catch (err) {
         if (!(err instanceof ScanError)) throw err;
         const p = err.position;
-        return { ok: false as const, message: err.userMessage, line: p?.line ?? null, column: p?.column ?? null, offset: p?.offset ?? null, length: p?.length ?? null, suggestion: err.suggestion ?? null };
+        return { ok: false as const, message: err.summary, snippet: err.snippet, line: p?.line ?? null, column: p?.column ?? null, offset: p?.offset ?? null, length: p?.length ?? null, suggestion: err.suggestion ?? null };
       }
     }),
   presets: authedProcedure
