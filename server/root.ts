@@ -1,4 +1,5 @@
 import { adminRouter } from "./routers/admin/router";
+import { alertsRouter } from "./routers/alerts/router";
 import { authRouter } from "./routers/auth/router";
 import { featuresRouter } from "./routers/features/router";
 import { healthRouter } from "./routers/health/router";
@@ -17,6 +18,7 @@ export const appRouter = router({
   market: marketRouter,
   features: featuresRouter,
   scan: scanRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

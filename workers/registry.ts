@@ -9,12 +9,16 @@ export interface WorkerDeps {
 }
 import type { QueueKey } from "@/server/queues/names";
 import { createComputeFeaturesWorker } from "./compute-features.worker";
+import { createDeliverWebhookWorker } from "./deliver-webhook.worker";
 import { createIngestBarsWorker } from "./ingest-bars.worker";
 import { createMaintenanceWorker } from "./maintenance.worker";
+import { createRunScanWorker } from "./run-scan.worker";
 
 /** Exactly one Worker factory per queue. */
 export const WORKER_FACTORIES: Record<QueueKey, (deps: WorkerDeps) => Worker> = {
   maintenance: createMaintenanceWorker,
   ingestBars: createIngestBarsWorker,
   computeFeatures: createComputeFeaturesWorker,
+  runScan: createRunScanWorker,
+  deliverWebhook: createDeliverWebhookWorker,
 };

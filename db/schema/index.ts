@@ -3,3 +3,4 @@ export * from "./columns";
 export * from "./market";
 export * from "./features";
 export * from "./scans";
+export * from "./alerts";

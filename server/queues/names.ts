@@ -31,6 +31,16 @@ export type TComputeFeaturesJob = z.infer<typeof ZComputeFeaturesJob>;
 export const ZComputeFeaturesResult = z.object({ symbols: z.number(), rows: z.number(), values: z.number(), ms: z.number() });
 export type TComputeFeaturesResult = z.infer<typeof ZComputeFeaturesResult>;
 
+/** A scheduled run of a saved scan for its alert rules (repeatable per rule). */
+export const ZRunScanJob = z.object({ ruleId: z.uuid() });
+export type TRunScanJob = z.infer<typeof ZRunScanJob>;
+export const ZRunScanResult = z.object({ matches: z.number(), events: z.number() });
+export type TRunScanResult = z.infer<typeof ZRunScanResult>;
+
+/** One webhook delivery (the payload and secret are read from the database, never put in job data). */
+export const ZDeliverWebhookJob = z.object({ deliveryId: z.uuid() });
+export type TDeliverWebhookJob = z.infer<typeof ZDeliverWebhookJob>;
+
 /**
  * Every queue: its kebab-case name, the role whose worker consumes it, the payload schema and the
  * concurrency of that worker. Producers and workers both read this table.
@@ -53,6 +63,18 @@ export const QUEUES = {
     role: "ml",
     payload: ZComputeFeaturesJob,
     concurrency: 1,
+  },
+  runScan: {
+    name: "run-scan",
+    role: "ingest",
+    payload: ZRunScanJob,
+    concurrency: 2,
+  },
+  deliverWebhook: {
+    name: "deliver-webhook",
+    role: "ingest",
+    payload: ZDeliverWebhookJob,
+    concurrency: 4,
   },
 } as const satisfies Record<
   string,

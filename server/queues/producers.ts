@@ -31,7 +31,7 @@ export function allQueues(): { key: QueueKey; queue: Queue }[] {
 export async function enqueue<K extends QueueKey>(
   key: K,
   payload: QueuePayload<K>,
-  opts: { jobId?: string; delay?: number; priority?: number } = {},
+  opts: { jobId?: string; delay?: number; priority?: number; attempts?: number; backoff?: { type: "exponential" | "fixed"; delay: number } } = {},
 ) {
   const data = QUEUES[key].payload.parse(payload);
   return getQueue(key).add(key, data, opts);

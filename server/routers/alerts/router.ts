@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { createAlertRule, deleteAlertRule, listAlertRules, updateAlertRule } from "../../services/alerts/alert-rules";
+import { listDeliveries, listInbox, markRead } from "../../services/alerts/inbox";
+import { countUnread } from "../../services/alerts/run-alert-rule";
+import { authedProcedure, router } from "../../trpc";
+
+const ZRule = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  scanId: z.uuid(),
+  schedule: z.string(),
+  webhookUrl: z.string().nullable(),
+  cooldownMinutes: z.number(),
+  active: z.boolean(),
+  createdAt: z.date(),
+});
+const ZWebhookUrl = z
+  .url()
+  .max(500)
+  .refine((u) => /^https?:\/\//.test(u), "http(s) URLs only");
+
+export const alertsRouter = router({
+  rules: router({
+    list: authedProcedure.output(z.array(ZRule)).query(({ ctx }) => listAlertRules({ userId: ctx.user.id })),
+    create: authedProcedure
+      .input(
+        z.object({
+          name: z.string().trim().min(1).max(120),
+          scanId: z.uuid(),
+          schedule: z.string().trim().max(100).default("45 22 * * 1-5"),
+          webhookUrl: ZWebhookUrl.optional(),
+          cooldownMinutes: z.number().int().min(0).max(60 * 24 * 30).default(60),
+          active: z.boolean().default(true),
+        }),
+      )
+      .output(ZRule.extend({ webhookSecret: z.string().nullable() }))
+      .mutation(({ ctx, input }) => createAlertRule({ userId: ctx.user.id, input })),
+    update: authedProcedure
+      .input(z.object({ id: z.uuid(), name: z.string().trim().min(1).max(120).optional(), schedule: z.string().trim().max(100).optional(), cooldownMinutes: z.number().int().min(0).max(43_200).optional(), active: z.boolean().optional() }))
+      .output(ZRule)
+      .mutation(({ ctx, input: { id, ...patch } }) => updateAlertRule({ userId: ctx.user.id, id, patch })),
+    delete: authedProcedure
+      .input(z.object({ id: z.uuid() }))
+      .output(z.object({ id: z.uuid() }))
+      .mutation(({ ctx, input }) => deleteAlertRule({ userId: ctx.user.id, id: input.id })),
+  }),
+  inbox: router({
+    list: authedProcedure
+      .input(z.object({ unreadOnly: z.boolean().default(false), limit: z.number().int().min(1).max(200).default(50) }))
+      .output(
+        z.array(
+          z.object({
+            id: z.uuid(),
+            ruleId: z.uuid(),
+            ruleName: z.string(),
+            symbol: z.string(),
+            barTs: z.date(),
+            message: z.string(),
+            values: z.record(z.string(), z.number().nullable()),
+            createdAt: z.date(),
+            readAt: z.date().nullable(),
+          }),
+        ),
+      )
+      .query(({ ctx, input }) => listInbox({ userId: ctx.user.id, ...input })),
+    unreadCount: authedProcedure.output(z.object({ unread: z.number() })).query(async ({ ctx }) => ({ unread: await countUnread(ctx.user.id) })),
+    markRead: authedProcedure
+      .input(z.object({ ids: z.array(z.uuid()).max(500).optional() }))
+      .output(z.object({ marked: z.number() }))
+      .mutation(({ ctx, input }) => markRead({ userId: ctx.user.id, ids: input.ids })),
+  }),
+  deliveries: authedProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }))
+    .output(
+      z.array(
+        z.object({
+          id: z.uuid(),
+          ruleId: z.uuid(),
+          url: z.string(),
+          status: z.string(),
+          attempts: z.number(),
+          responseStatus: z.number().nullable(),
+          error: z.string().nullable(),
+          createdAt: z.date(),
+          deliveredAt: z.date().nullable(),
+          symbol: z.string(),
+        }),
+      ),
+    )
+    .query(({ ctx, input }) => listDeliveries({ userId: ctx.user.id, limit: input.limit })),
+});

@@ -1,0 +1,74 @@
+import { randomBytes } from "node:crypto";
+import { and, desc, eq } from "drizzle-orm";
+import { alertRules, savedScans } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { db } from "../../db";
+import { QUEUES, jobId } from "../../queues/names";
+import { getQueue } from "../../queues/producers";
+
+const CRON_RE = /^(\*|[0-9,\-*/]+)( (\*|[0-9,\-*/]+)){4}$/;
+
+export interface AlertRuleInput {
+  name: string;
+  scanId: string;
+  schedule: string;
+  webhookUrl?: string | null;
+  cooldownMinutes: number;
+  active: boolean;
+}
+
+const schedulerId = (ruleId: string) => jobId("alert-rule", ruleId);
+
+/** Keep the rule's BullMQ job scheduler in step with the rule (active → upserted, else removed). */
+async function syncSchedule(rule: { id: string; schedule: string; active: boolean }): Promise<void> {
+  const q = getQueue("runScan");
+  if (rule.active) {
+    await q.upsertJobScheduler(schedulerId(rule.id), { pattern: rule.schedule, tz: "UTC" }, { name: QUEUES.runScan.name, data: { ruleId: rule.id } });
+  } else {
+    await q.removeJobScheduler(schedulerId(rule.id));
+  }
+}
+
+const publicColumns = {
+  id: alertRules.id,
+  name: alertRules.name,
+  scanId: alertRules.scanId,
+  schedule: alertRules.schedule,
+  webhookUrl: alertRules.webhookUrl,
+  cooldownMinutes: alertRules.cooldownMinutes,
+  active: alertRules.active,
+  createdAt: alertRules.createdAt,
+};
+
+export async function listAlertRules({ userId }: { userId: string }) {
+  return db().select(publicColumns).from(alertRules).where(eq(alertRules.userId, userId)).orderBy(desc(alertRules.createdAt));
+}
+
+/** Create a rule on one of the caller's saved scans. A webhook gets a fresh signing secret, returned once. */
+export async function createAlertRule({ userId, input }: { userId: string; input: AlertRuleInput }) {
+  if (!CRON_RE.test(input.schedule)) throw new AppError("BAD_REQUEST", { userMessage: "Schedule must be a 5-field cron expression (UTC)" });
+  const [scan] = await db().select({ id: savedScans.id }).from(savedScans).where(and(eq(savedScans.id, input.scanId), eq(savedScans.userId, userId)));
+  if (!scan) throw new AppError("NOT_FOUND", { userMessage: "Saved scan not found" });
+  const webhookSecret = input.webhookUrl ? randomBytes(24).toString("base64url") : null;
+  const [row] = await db()
+    .insert(alertRules)
+    .values({ userId, ...input, webhookUrl: input.webhookUrl ?? null, webhookSecret })
+    .returning(publicColumns);
+  await syncSchedule(row!);
+  return { ...row!, webhookSecret };
+}
+
+export async function updateAlertRule({ userId, id, patch }: { userId: string; id: string; patch: Partial<Pick<AlertRuleInput, "name" | "schedule" | "cooldownMinutes" | "active">> }) {
+  if (patch.schedule !== undefined && !CRON_RE.test(patch.schedule)) throw new AppError("BAD_REQUEST", { userMessage: "Schedule must be a 5-field cron expression (UTC)" });
+  const [row] = await db().update(alertRules).set(patch).where(and(eq(alertRules.id, id), eq(alertRules.userId, userId))).returning(publicColumns);
+  if (!row) throw new AppError("NOT_FOUND", { userMessage: "Alert rule not found" });
+  await syncSchedule(row);
+  return row;
+}
+
+export async function deleteAlertRule({ userId, id }: { userId: string; id: string }) {
+  const [row] = await db().delete(alertRules).where(and(eq(alertRules.id, id), eq(alertRules.userId, userId))).returning({ id: alertRules.id });
+  if (!row) throw new AppError("NOT_FOUND", { userMessage: "Alert rule not found" });
+  await syncSchedule({ id, schedule: "", active: false });
+  return row;
+}

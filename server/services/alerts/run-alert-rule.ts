@@ -1,0 +1,59 @@
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { alertEvents, alertRules, webhookDeliveries } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { db } from "../../db";
+import { jobId } from "../../queues/names";
+import { enqueue } from "../../queues/producers";
+import { runScan } from "../scans/run-scan";
+
+/**
+ * A scheduled evaluation of one alert rule: run its saved scan, turn the scan's NEW hits into alert
+ * events — at most one per (rule, symbol, bar) and none for a symbol that alerted within the cooldown —
+ * and queue one signed webhook delivery per event.
+ */
+export async function runAlertRule({ ruleId, now = new Date() }: { ruleId: string; now?: Date }): Promise<{ matches: number; events: number }> {
+  const [rule] = await db().select().from(alertRules).where(eq(alertRules.id, ruleId));
+  if (!rule) throw new AppError("NOT_FOUND", { message: `alert rule ${ruleId} not found` });
+  if (!rule.active) return { matches: 0, events: 0 };
+  const run = await runScan({ userId: rule.userId, scanId: rule.scanId });
+  if (run.newHits.length === 0 || run.asOf === null) return { matches: run.total, events: 0 };
+  const since = new Date(now.getTime() - rule.cooldownMinutes * 60_000);
+  const recent = await db()
+    .select({ symbol: alertEvents.symbol })
+    .from(alertEvents)
+    .where(and(eq(alertEvents.ruleId, rule.id), inArray(alertEvents.symbol, run.newHits), gt(alertEvents.createdAt, since)));
+  const cooling = new Set(recent.map((r) => r.symbol));
+  const byVal = new Map(run.results.map((r) => [r.symbol, r.values]));
+  const fresh = run.newHits.filter((s) => !cooling.has(s));
+  if (fresh.length === 0) return { matches: run.total, events: 0 };
+  const events = await db()
+    .insert(alertEvents)
+    .values(
+      fresh.map((symbol) => ({
+        ruleId: rule.id,
+        userId: rule.userId,
+        scanRunId: run.runId,
+        symbol,
+        barTs: new Date(run.asOf!),
+        message: `${symbol} matched "${rule.name}"`,
+        values: byVal.get(symbol) ?? {},
+      })),
+    )
+    .onConflictDoNothing()
+    .returning({ id: alertEvents.id, symbol: alertEvents.symbol });
+  if (rule.webhookUrl && events.length > 0) {
+    const deliveries = await db()
+      .insert(webhookDeliveries)
+      .values(events.map((e) => ({ eventId: e.id, ruleId: rule.id, userId: rule.userId, url: rule.webhookUrl! })))
+      .returning({ id: webhookDeliveries.id });
+    for (const d of deliveries) {
+      await enqueue("deliverWebhook", { deliveryId: d.id }, { jobId: jobId("webhook", d.id), attempts: 5, backoff: { type: "exponential", delay: 1_000 } });
+    }
+  }
+  return { matches: run.total, events: events.length };
+}
+
+export async function countUnread(userId: string): Promise<number> {
+  const [r] = await db().select({ n: sql<number>`count(*)::int` }).from(alertEvents).where(and(eq(alertEvents.userId, userId), sql`${alertEvents.readAt} is null`));
+  return r?.n ?? 0;
+}
