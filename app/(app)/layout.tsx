@@ -14,6 +14,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
       title: "Markets",
       items: [
         { href: "/scanner", label: "Scanner" },
+        { href: "/alerts", label: "Alerts" },
         { href: "/data", label: "Market data" },
         { href: "/features", label: "Features" },
       ],

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { createAlertRule, deleteAlertRule, listAlertRules, updateAlertRule } from "../../services/alerts/alert-rules";
+import { createAlertRule, deleteAlertRule, listAlertRules, runAlertRuleNow, updateAlertRule } from "../../services/alerts/alert-rules";
 import { listDeliveries, listInbox, markRead } from "../../services/alerts/inbox";
 import { countUnread } from "../../services/alerts/run-alert-rule";
-import { authedProcedure, router } from "../../trpc";
+import { authedProcedure, rateLimitedProcedure, router } from "../../trpc";
 
 const ZRule = z.object({
   id: z.uuid(),
@@ -43,6 +43,11 @@ export const alertsRouter = router({
       .input(z.object({ id: z.uuid() }))
       .output(z.object({ id: z.uuid() }))
       .mutation(({ ctx, input }) => deleteAlertRule({ userId: ctx.user.id, id: input.id })),
+    /** Evaluate a rule now on the workers, outside its schedule (heavy: rate-limited). */
+    runNow: rateLimitedProcedure
+      .input(z.object({ id: z.uuid() }))
+      .output(z.object({ jobId: z.string() }))
+      .mutation(({ ctx, input }) => runAlertRuleNow({ userId: ctx.user.id, id: input.id })),
   }),
   inbox: router({
     list: authedProcedure

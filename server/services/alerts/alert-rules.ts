@@ -72,3 +72,11 @@ export async function deleteAlertRule({ userId, id }: { userId: string; id: stri
   await syncSchedule({ id, schedule: "", active: false });
   return row;
 }
+
+/** Queue one evaluation of the caller's rule now (the scheduled ones continue as before). */
+export async function runAlertRuleNow({ userId, id }: { userId: string; id: string }) {
+  const [rule] = await db().select({ id: alertRules.id }).from(alertRules).where(and(eq(alertRules.id, id), eq(alertRules.userId, userId)));
+  if (!rule) throw new AppError("NOT_FOUND", { userMessage: "Alert rule not found" });
+  const job = await getQueue("runScan").add(QUEUES.runScan.name, { ruleId: rule.id }, { jobId: jobId("alert-rule-now", rule.id, Date.now()) });
+  return { jobId: String(job.id) };
+}
