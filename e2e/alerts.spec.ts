@@ -33,6 +33,9 @@ test("save a scan, create an alert rule with a webhook, run it on the workers, a
     await expect(row).toContainText("45 22 * * 1-5");
     await row.getByRole("button", { name: "Run now" }).click();
 
+    // Live over SSE: a toast and the nav badge, without reloading.
+    await expect(page.getByRole("status").filter({ hasText: "SMA20 watch" }).first()).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId("nav-unread")).toBeVisible();
     const inbox = page.getByTestId("alert-inbox");
     await expect(inbox.getByText("SMA20 watch").first()).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId("unread-count")).not.toHaveText("0 unread");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createAlertRule, deleteAlertRule, listAlertRules, runAlertRuleNow, updateAlertRule } from "../../services/alerts/alert-rules";
+import { streamAlerts } from "../../services/alerts/alert-stream";
 import { listDeliveries, listInbox, markRead } from "../../services/alerts/inbox";
 import { countUnread } from "../../services/alerts/run-alert-rule";
 import { authedProcedure, rateLimitedProcedure, router } from "../../trpc";
@@ -73,6 +74,10 @@ export const alertsRouter = router({
       .input(z.object({ ids: z.array(z.uuid()).max(500).optional() }))
       .output(z.object({ marked: z.number() }))
       .mutation(({ ctx, input }) => markRead({ userId: ctx.user.id, ids: input.ids })),
+  }),
+  /** Live in-app alerts (SSE): each new event of the caller's rules as it is created. */
+  onEvent: authedProcedure.subscription(async function* ({ ctx, signal }) {
+    yield* streamAlerts(ctx.user.id, signal);
   }),
   deliveries: authedProcedure
     .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }))

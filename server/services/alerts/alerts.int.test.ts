@@ -9,6 +9,7 @@ import { createRedis } from "../../redis";
 import { createCaller } from "../../root";
 import type { Context } from "../../trpc";
 import { loadBundledData } from "../market/load-bundled-data";
+import { streamAlerts } from "./alert-stream";
 import { signWebhook } from "./deliver-webhook";
 import { runAlertRule } from "./run-alert-rule";
 
@@ -60,7 +61,14 @@ describe("alerts: scheduled scan → in-app events → signed webhooks", () => {
     expect(await getQueue("runScan").getJobScheduler(`alert-rule-${rule.id}`)).toMatchObject({ pattern: "45 22 * * 1-5" });
     await expect(b.alerts.rules.create({ name: "steal", scanId: scan.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
 
+    // A live stream (what the SSE subscription serves) sees the events as they are created.
+    const ac = new AbortController();
+    const stream = streamAlerts(alice.id, ac.signal);
+    const firstLive = stream.next();
+    await new Promise((r) => setTimeout(r, 200)); // let the subscriber connect
     const first = await runAlertRule({ ruleId: rule.id });
+    expect((await firstLive).value).toMatchObject({ ruleName: "Uptrend alert", message: expect.stringContaining("Uptrend alert") });
+    ac.abort();
     expect(first.events).toBe(first.matches);
     expect(first.events).toBeGreaterThan(0);
     expect((await a.alerts.inbox.unreadCount()).unread).toBe(first.events);

@@ -5,6 +5,7 @@ import { db } from "../../db";
 import { jobId } from "../../queues/names";
 import { enqueue } from "../../queues/producers";
 import { runScan } from "../scans/run-scan";
+import { publishAlerts } from "./alert-stream";
 
 /**
  * A scheduled evaluation of one alert rule: run its saved scan, turn the scan's NEW hits into alert
@@ -41,6 +42,10 @@ export async function runAlertRule({ ruleId, now = new Date() }: { ruleId: strin
     )
     .onConflictDoNothing()
     .returning({ id: alertEvents.id, symbol: alertEvents.symbol });
+  await publishAlerts(
+    rule.userId,
+    events.map((e) => ({ id: e.id, ruleName: rule.name, symbol: e.symbol, barTs: run.asOf!, message: `${e.symbol} matched "${rule.name}"` })),
+  );
   if (rule.webhookUrl && events.length > 0) {
     const deliveries = await db()
       .insert(webhookDeliveries)
