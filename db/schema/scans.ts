@@ -25,6 +25,8 @@ export interface ScanResultRow {
   symbol: string;
   sortKey: number | null;
   values: Record<string, number | null>;
+  /** Last closes up to the scan bar, for a sparkline. */
+  spark?: number[];
 }
 
 /** Every run of a scan (saved or ad hoc) with its results; new hits = matches not in the previous run. */

@@ -5,7 +5,7 @@ import { createSavedScan, deleteSavedScan, getScanRun, listSavedScans, listScanR
 import { authedProcedure, rateLimitedProcedure, router } from "../../trpc";
 
 const ZText = z.string().max(4096);
-const ZResultRow = z.object({ symbol: z.string(), sortKey: z.number().nullable(), values: z.record(z.string(), z.number().nullable()) });
+const ZResultRow = z.object({ symbol: z.string(), sortKey: z.number().nullable(), values: z.record(z.string(), z.number().nullable()), spark: z.array(z.number()).optional() });
 const ZRunSummary = z.object({
   id: z.uuid(),
   scanId: z.uuid().nullable(),

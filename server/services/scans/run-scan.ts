@@ -14,6 +14,12 @@ export interface RunScanOptions {
 
 const MAX_RESULTS = 500;
 
+/** The last `n` closes of a symbol (for the results' sparklines). */
+function lastCloses(b: { length: number; close: Float64Array } | undefined, n: number): number[] {
+  if (!b) return [];
+  return Array.from(b.close.subarray(Math.max(0, b.length - n), b.length), (v) => +v.toPrecision(6));
+}
+
 /**
  * Run a scan over the whole active universe at its timeframe's latest bar: parse/type-check, load the
  * warm data (Postgres when cold), evaluate vectorised, store the run with explain values and the hits
@@ -39,8 +45,10 @@ export async function runScan(opts: RunScanOptions) {
   const r = evaluateScan(plan, env);
   const durationMs = Math.round(performance.now() - t0);
   // At most MAX_RESULTS rows are kept (the total is recorded); add `limit` to a scan for fewer.
+  const index = new Map(data.symbols.map((s, i) => [s, i]));
   const results: ScanResultRow[] = r.symbols.slice(0, MAX_RESULTS).map((symbol, i) => ({
     symbol,
+    spark: lastCloses(data.bars[index.get(symbol) ?? -1], 30),
     sortKey: r.sortKey ? (Number.isFinite(r.sortKey[i]!) ? r.sortKey[i]! : null) : null,
     values: Object.fromEntries(Object.entries(r.explain[i] ?? {}).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
   }));
