@@ -71,15 +71,22 @@ export async function getBars(opts: GetBarsOptions): Promise<BarColumns> {
  * reads in write-bars.int.test.ts on the pool).
  */
 async function copyOut(sql: Sql, query: string): Promise<Buffer> {
-  const stream = await sql.unsafe(query).readable();
-  const chunks: Buffer[] = [];
-  stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-  await new Promise<void>((resolve, reject) => {
-    stream.once("end", () => resolve());
-    stream.once("error", reject);
-  });
-  (stream as unknown as { _read: (n: number) => void })._read(0);
-  return Buffer.concat(chunks);
+  // On a reserved connection: postgres.js may otherwise queue another pooled query behind the COPY
+  // on the same connection, which fails with COPY_IN_PROGRESS when the pool is saturated.
+  const conn = await sql.reserve();
+  try {
+    const stream = await conn.unsafe(query).readable();
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    await new Promise<void>((resolve, reject) => {
+      stream.once("end", () => resolve());
+      stream.once("error", reject);
+    });
+    (stream as unknown as { _read: (n: number) => void })._read(0);
+    return Buffer.concat(chunks);
+  } finally {
+    conn.release();
+  }
 }
 
 /** Decode a binary COPY of (ts, open, high, low, close, volume, vwap, trades) into columns. */

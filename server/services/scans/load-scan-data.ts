@@ -1,8 +1,10 @@
-import type { BarColumns } from "@/lib/bars/columns";
+import type { Sql } from "postgres";
+import { factorsAt, type AdjustmentStep } from "@/lib/bars/adjust";
+import { emptyColumns, type BarColumns } from "@/lib/bars/columns";
 import type { Timeframe } from "@/lib/bars/timeframe";
 import { computeFeatures, FeatureContext, fillCrossSectional, type FeatureMatrix } from "@/lib/features";
 import { db } from "../../db";
-import { getBars } from "../bars/get-bars";
+import { barTable } from "../bars/rollup-bars";
 
 export interface ScanData {
   timeframe: Timeframe;
@@ -18,50 +20,53 @@ export interface ScanData {
 }
 
 const TTL_MS = 60_000;
-const g = globalThis as unknown as { __mssScanData?: Map<string, ScanData> };
+/** Concurrent COPY readers for a cold load (each on its own reserved connection of the 10-connection pool). */
+const COPY_READERS = 2;
+/** Below this many symbols per reader, one reader is enough. */
+const MIN_SYMBOLS_PER_READER = 500;
+const g = globalThis as unknown as {
+  __mssScanData?: Map<string, ScanData>;
+  /** Cold loads in flight per timeframe: concurrent callers share one. */
+  __mssScanLoading?: Map<string, { barsPerSymbol: number; promise: Promise<ScanData> }>;
+};
 
 /**
  * The scanner's warm data: for every active symbol, its latest `barsNeeded` adjusted bars of a
  * timeframe (and, on demand, core-v1 features computed from them, cross-sections included). Kept in
  * process memory and reloaded from Postgres when older than a minute, when a deeper history is needed,
- * or when newer bars have arrived.
+ * or when newer bars have arrived (newest bar of the active universe, one PK probe per symbol).
+ * A cold load reads every symbol's bars and adjustment steps with one set-based binary COPY per reader
+ * (see scanCopyQuery); concurrent cold calls share one load.
  */
 export async function loadScanData(opts: { timeframe: Timeframe; barsNeeded: number; withFeatures: boolean }): Promise<ScanData> {
   g.__mssScanData ??= new Map();
-  const [{ last }] = (await db().$client.unsafe(
-    `select coalesce((extract(epoch from max(ts)) * 1000)::float8, 0) as last from bars_${opts.timeframe} where ts > now() - interval '3650 days'`,
-  )) as unknown as [{ last: number }];
+  g.__mssScanLoading ??= new Map();
   const cached = g.__mssScanData.get(opts.timeframe);
-  let data: ScanData;
-  if (cached && cached.barsPerSymbol >= opts.barsNeeded && cached.lastBarTs === last && Date.now() - cached.loadedAt < TTL_MS) {
-    data = { ...cached, source: "cache" };
-  } else {
-    const rows = await db().$client<{ symbol: string; asset_class: string; exchange: string | null; sector: string | null }[]>`
-      select s.symbol, s.asset_class, s.exchange, s.sector from symbols s where s.active order by s.symbol`;
+  let data: ScanData | undefined;
+  // The freshness probe only matters when the cache is otherwise usable; a reload reads lastBarTs from the bars.
+  if (cached && cached.barsPerSymbol >= opts.barsNeeded && Date.now() - cached.loadedAt < TTL_MS) {
+    // Within 1 ms: the probe (SQL numeric) and the loaded bars (µs decoded in JS) may round a sub-ms ts differently.
+    if (Math.abs((await latestBarTs(opts.timeframe)) - cached.lastBarTs) < 1) data = { ...cached, source: "cache" };
+  }
+  if (!data) {
     const barsPerSymbol = Math.max(opts.barsNeeded, cached?.barsPerSymbol ?? 0, 300);
-    const bars: BarColumns[] = new Array(rows.length);
-    // A few concurrent reads: the pool has 10 connections.
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 6 }, async () => {
-        while (next < rows.length) {
-          const i = next++;
-          bars[i] = await getBars({ symbol: rows[i]!.symbol, timeframe: opts.timeframe, adjusted: true, limit: barsPerSymbol });
-        }
-      }),
-    );
-    data = {
-      timeframe: opts.timeframe,
-      symbols: rows.map((r) => r.symbol),
-      meta: { assetClass: rows.map((r) => r.asset_class), exchange: rows.map((r) => r.exchange ?? ""), sector: rows.map((r) => r.sector ?? "") },
-      bars,
-      features: null,
-      barsPerSymbol,
-      lastBarTs: last,
-      loadedAt: Date.now(),
-      source: "postgres",
-    };
-    g.__mssScanData.set(opts.timeframe, data);
+    let load = g.__mssScanLoading.get(opts.timeframe);
+    if (!load || load.barsPerSymbol < barsPerSymbol) {
+      const started: { barsPerSymbol: number; promise: Promise<ScanData> } = {
+        barsPerSymbol,
+        promise: readScanData(opts.timeframe, barsPerSymbol)
+          .then((d) => {
+            g.__mssScanData?.set(opts.timeframe, d); // the last load to finish is the newest snapshot
+            return d;
+          })
+          .finally(() => {
+            if (g.__mssScanLoading?.get(opts.timeframe) === started) g.__mssScanLoading.delete(opts.timeframe);
+          }),
+      };
+      g.__mssScanLoading.set(opts.timeframe, started);
+      load = started;
+    }
+    data = await load.promise; // the stored object itself, source "postgres", like a fresh load
   }
   if (opts.withFeatures && !data.features) {
     const ctx = new FeatureContext();
@@ -69,7 +74,268 @@ export async function loadScanData(opts: { timeframe: Timeframe; barsNeeded: num
     fillCrossSectional(mats);
     data.features = mats;
     const stored = g.__mssScanData.get(opts.timeframe);
-    if (stored) stored.features = mats;
+    if (stored && stored.bars === data.bars) stored.features = mats;
   }
   return data;
+}
+
+/** Newest bar ts (epoch ms, 0 if none) over the active symbols: one backward PK probe per symbol. */
+async function latestBarTs(timeframe: Timeframe): Promise<number> {
+  const [{ last }] = (await db().$client.unsafe(
+    `select coalesce((extract(epoch from max(b.ts)) * 1000)::float8, 0) as last
+     from symbols s cross join lateral (select ts from ${barTable(timeframe)} b where b.symbol = s.symbol order by b.ts desc limit 1) b
+     where s.active`,
+  )) as unknown as [{ last: number }];
+  return last;
+}
+
+async function readScanData(timeframe: Timeframe, barsPerSymbol: number): Promise<ScanData> {
+  const sql = db().$client;
+  const rows = await sql<{ symbol: string; asset_class: string; exchange: string | null; sector: string | null }[]>`
+    select s.symbol, s.asset_class, s.exchange, s.sector from symbols s where s.active order by s.symbol`;
+  const symbols = rows.map((r) => r.symbol);
+  const bars: BarColumns[] = new Array(symbols.length);
+  const readers = Math.max(1, Math.min(COPY_READERS, Math.floor(symbols.length / MIN_SYMBOLS_PER_READER)));
+  const size = Math.ceil(symbols.length / readers);
+  await Promise.all(
+    Array.from({ length: readers }, async (_, k) => {
+      const lo = k * size;
+      const hi = Math.min(symbols.length, lo + size);
+      if (lo < hi) await copyOutReserved(sql, scanCopyQuery(timeframe, symbols.slice(lo, hi), barsPerSymbol), new ScanCopyDecoder(bars, lo));
+    }),
+  );
+  let lastBarTs = 0;
+  for (let i = 0; i < bars.length; i++) {
+    const b = (bars[i] ??= emptyColumns(0));
+    if (b.length > 0 && b.ts[b.length - 1]! > lastBarTs) lastBarTs = b.ts[b.length - 1]!;
+  }
+  return {
+    timeframe,
+    symbols,
+    meta: { assetClass: rows.map((r) => r.asset_class), exchange: rows.map((r) => r.exchange ?? ""), sector: rows.map((r) => r.sector ?? "") },
+    bars,
+    features: null,
+    barsPerSymbol,
+    lastBarTs,
+    loadedAt: Date.now(),
+    source: "postgres",
+  };
+}
+
+const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * One row per symbol (position i in `symbols`, 1-based): its latest `limit` bars as arrays (newest
+ * first: the PK read backwards), and the adjustment steps that apply to them (the step in force at the
+ * oldest loaded bar and every later one, ascending) as arrays, NULL when there are none.
+ * COPY takes no bind parameters: the symbols are escaped literals, the limit an integer.
+ */
+function scanCopyQuery(timeframe: Timeframe, symbols: readonly string[], limit: number): string {
+  return `copy (
+    select s.i::int4, x.ts, x.open, x.high, x.low, x.close, x.volume, x.vwap, x.trades, f.ts, f.pf, f.vf
+    from unnest(array[${symbols.map(literal).join(",")}]::text[]) with ordinality s(symbol, i)
+    cross join lateral (
+      select array_agg(b.ts) ts, array_agg(b.open) open, array_agg(b.high) high, array_agg(b.low) low, array_agg(b.close) close,
+             array_agg(b.volume) volume, array_agg(b.vwap) vwap, array_agg(b.trades) trades, min(b.ts) lo
+      from (select ts, open, high, low, close, volume, vwap, trades from ${barTable(timeframe)} b
+            where b.symbol = s.symbol order by b.ts desc limit ${Math.max(1, Math.floor(limit))}) b) x
+    left join lateral (
+      select array_agg(a.ts order by a.ts) ts, array_agg(a.price_factor order by a.ts) pf, array_agg(a.volume_factor order by a.ts) vf
+      from adjustment_factors a
+      where x.lo is not null and a.symbol = s.symbol
+        and a.ts >= coalesce((select max(a2.ts) from adjustment_factors a2 where a2.symbol = s.symbol and a2.ts <= x.lo), '-infinity')) f on true
+  ) to stdout (format binary)`;
+}
+
+/**
+ * Run a COPY … TO STDOUT on a reserved connection, handing each chunk to `decoder` as it arrives (so
+ * decoding overlaps the server's work and the whole output is never held twice). Reserved, because
+ * postgres.js pipelines queries onto busy pooled connections and one that lands behind a COPY fails
+ * with COPY_IN_PROGRESS. After the end, one explicit _read() lets CommandComplete/ReadyForQuery
+ * through (postgres.js resumes a paused socket only from _read(); see copyOut in ../bars/get-bars.ts).
+ */
+async function copyOutReserved(sql: Sql, query: string, decoder: ScanCopyDecoder): Promise<void> {
+  const conn = await sql.reserve();
+  try {
+    const stream = await conn.unsafe(query).readable();
+    let failed: unknown = null;
+    stream.on("data", (chunk: Buffer) => {
+      if (failed) return;
+      try {
+        decoder.push(chunk);
+      } catch (err) {
+        failed = err; // keep draining: the connection must reach ReadyForQuery before it is released
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      stream.once("end", () => resolve());
+      stream.once("error", reject);
+    });
+    (stream as unknown as { _read: (n: number) => void })._read(0);
+    if (failed) throw failed;
+    decoder.end();
+  } finally {
+    conn.release();
+  }
+}
+
+const PG_EPOCH_MS = 946_684_800_000;
+const TWO32 = 4_294_967_296;
+const COPY_HEADER = 19; // signature (11) + flags (4) + header extension length (4, always 0)
+/** Fields of a row: symbol position, bars (ts, open, high, low, close, volume, vwap, trades), steps (ts, pf, vf). */
+const FIELDS = 12;
+const BAR_KINDS = ["ts", "f8", "f8", "f8", "f8", "f8", "f8", "i8"] as const;
+
+/**
+ * Reads one binary array field at `o` (its int32 byte length first) into dst[at + n − 1 − j] (newest
+ * first in, ascending out) or, with `forward`, dst[at + j]. Elements are float8, or int8 (timestamps in
+ * µs since 2000 when `ts`, else plain integers). NULL elements are NaN. Returns [element count (−1 for
+ * a NULL array), offset after the field].
+ */
+function readArray(dv: DataView, o: number, dst: Float64Array | null, at: number, kind: "f8" | "ts" | "i8", forward: boolean): [number, number] {
+  const len = dv.getInt32(o);
+  o += 4;
+  if (len < 0) return [-1, o];
+  const end = o + len;
+  const ndim = dv.getInt32(o);
+  if (ndim === 0) return [0, end];
+  if (ndim !== 1) throw new Error(`scan copy: expected a 1-d array, got ${ndim} dimensions`);
+  const n = dv.getInt32(o + 12);
+  if (!dst) return [n, end];
+  let e = o + 20;
+  for (let j = 0; j < n; j++) {
+    const el = dv.getInt32(e);
+    e += 4;
+    let v = Number.NaN;
+    if (el === 8) {
+      if (kind === "f8") v = dv.getFloat64(e);
+      else {
+        v = dv.getInt32(e) * TWO32 + dv.getUint32(e + 4);
+        if (kind === "ts") v = v / 1000 + PG_EPOCH_MS;
+      }
+      e += 8;
+    } else if (el > 0) e += el;
+    dst[forward ? at + j : at + n - 1 - j] = v;
+  }
+  return [n, end];
+}
+
+/** End offset of the row at `o` (from its field lengths), or −1 if it extends past `len`. */
+function rowEnd(dv: DataView, o: number, len: number): number {
+  let p = o + 2;
+  for (let f = 0; f < FIELDS; f++) {
+    if (p + 4 > len) return -1;
+    p += 4 + Math.max(0, dv.getInt32(p));
+  }
+  return p <= len ? p : -1;
+}
+
+/**
+ * Streaming decoder of scanCopyQuery's binary COPY: each complete row becomes `out[base + i − 1]`, ascending
+ * columns (views of one allocation per symbol), adjusted in memory exactly as getBars does (prices × price
+ * factor, volume ÷ volume factor, from the step function in force at each bar). Rows may span chunks.
+ */
+class ScanCopyDecoder {
+  private pending: Buffer | null = null;
+  private started = false;
+  private done = false;
+  private steps = [new Float64Array(0), new Float64Array(0), new Float64Array(0)];
+
+  constructor(
+    private readonly out: BarColumns[],
+    private readonly base: number,
+  ) {}
+
+  push(chunk: Buffer): void {
+    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.length);
+    let o = 0;
+    if (!this.started) {
+      if (buf.length < COPY_HEADER) {
+        this.pending = buf;
+        return;
+      }
+      this.started = true;
+      o = COPY_HEADER;
+    }
+    while (!this.done && o + 2 <= buf.length) {
+      const fields = dv.getInt16(o);
+      if (fields === -1) {
+        this.done = true;
+        o += 2;
+        break;
+      }
+      if (fields !== FIELDS) throw new Error(`scan copy: expected ${FIELDS} fields, got ${fields}`);
+      const end = rowEnd(dv, o, buf.length);
+      if (end < 0) break; // the rest of the row comes with the next chunk
+      this.row(dv, o);
+      o = end;
+    }
+    this.pending = o < buf.length ? buf.subarray(o) : null;
+  }
+
+  end(): void {
+    if (!this.done || this.pending) throw new Error("scan copy: output ended in the middle of a row");
+  }
+
+  private row(dv: DataView, o: number): void {
+    const pos = dv.getInt32(o + 6);
+    o += 10; // field count, symbol position (length 4 + int4)
+    const [count] = readArray(dv, o, null, 0, "ts", false);
+    const n = Math.max(0, count);
+    // One allocation per symbol, eight column views.
+    const store = new Float64Array(8 * n);
+    const cols = Array.from({ length: 8 }, (_, k) => store.subarray(k * n, (k + 1) * n));
+    for (let f = 0; f < 8; f++) {
+      const [m, next] = readArray(dv, o, cols[f]!, 0, BAR_KINDS[f]!, false);
+      if (Math.max(0, m) !== n) throw new Error(`scan copy: column ${f} has ${m} values for ${n} bars`);
+      o = next;
+    }
+    const [ts, open, high, low, close, volume, vwap, trades] = cols as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const c: BarColumns = { length: n, ts, open, high, low, close, volume, vwap, trades };
+    ensureAscending(c);
+    // Adjustment steps (ascending ts), NULL arrays when the symbol has none.
+    let steps = 0;
+    for (let f = 0; f < 3; f++) {
+      const [m] = readArray(dv, o, null, 0, "f8", true);
+      if (m > this.steps[f]!.length) this.steps[f] = new Float64Array(m);
+      const [, next] = readArray(dv, o, this.steps[f]!, 0, f === 0 ? "ts" : "f8", true);
+      if (f === 0) steps = Math.max(0, m);
+      o = next;
+    }
+    if (steps > 0 && n > 0) {
+      const [st, pf, vf] = this.steps as [Float64Array, Float64Array, Float64Array];
+      const list: AdjustmentStep[] = [];
+      for (let j = 0; j < steps; j++) list.push({ ts: st[j]!, priceFactor: pf[j]!, volumeFactor: vf[j]! });
+      adjust(c, list);
+    }
+    this.out[this.base + pos - 1] = c;
+  }
+}
+
+/** Bars are expected newest-first from the PK; if the server ever returns another order, sort by ts. */
+function ensureAscending(c: BarColumns): void {
+  let sorted = true;
+  for (let i = 1; i < c.length && sorted; i++) sorted = c.ts[i - 1]! < c.ts[i]!;
+  if (sorted) return;
+  const idx = Array.from({ length: c.length }, (_, i) => i).sort((a, b) => c.ts[a]! - c.ts[b]!);
+  for (const col of [c.ts, c.open, c.high, c.low, c.close, c.volume, c.vwap, c.trades]) {
+    const copy = col.slice();
+    for (let i = 0; i < idx.length; i++) col[i] = copy[idx[i]!]!;
+  }
+}
+
+/** Same arithmetic as getBars({ adjusted: true }). */
+function adjust(c: BarColumns, steps: readonly AdjustmentStep[]): void {
+  const pf = factorsAt(steps, c.ts, "price");
+  const vf = factorsAt(steps, c.ts, "volume");
+  for (let i = 0; i < c.length; i++) {
+    const f = pf[i]!;
+    c.open[i] = c.open[i]! * f;
+    c.high[i] = c.high[i]! * f;
+    c.low[i] = c.low[i]! * f;
+    c.close[i] = c.close[i]! * f;
+    c.vwap[i] = c.vwap[i]! * f;
+    c.volume[i] = c.volume[i]! / vf[i]!;
+  }
 }

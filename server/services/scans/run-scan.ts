@@ -14,6 +14,21 @@ export interface RunScanOptions {
 
 const MAX_RESULTS = 500;
 
+/**
+ * Built scan environments (indicator and feature columns for the whole universe) per scan text and
+ * loaded data set: a repeated or scheduled scan on unchanged data only re-evaluates (a few ms).
+ */
+const g = globalThis as unknown as { __mssScanEnvs?: Map<string, ReturnType<typeof buildScanEnv>> };
+function cachedEnv(key: string, build: () => ReturnType<typeof buildScanEnv>): ReturnType<typeof buildScanEnv> {
+  g.__mssScanEnvs ??= new Map();
+  const hit = g.__mssScanEnvs.get(key);
+  if (hit) return hit;
+  const env = build();
+  g.__mssScanEnvs.set(key, env);
+  while (g.__mssScanEnvs.size > 32) g.__mssScanEnvs.delete(g.__mssScanEnvs.keys().next().value!);
+  return env;
+}
+
 /** The last `n` closes of a symbol (for the results' sparklines). */
 function lastCloses(b: { length: number; close: Float64Array } | undefined, n: number): number[] {
   if (!b) return [];
@@ -41,7 +56,9 @@ export async function runScan(opts: RunScanOptions) {
   const plan = compileScan(ast);
   const t0 = performance.now();
   const data = await loadScanData({ timeframe: plan.timeframe, barsNeeded: Math.min(1000, Math.max(plan.bars.recommendedBars, plan.features?.minBars ?? 0, plan.maxLag + 1)), withFeatures: plan.features !== null });
-  const env = buildScanEnv(plan, { symbols: data.symbols, bars: data.bars, features: data.features ?? undefined, meta: data.meta });
+  const env = cachedEnv(`${plan.timeframe}|${data.loadedAt}|${plan.text}`, () =>
+    buildScanEnv(plan, { symbols: data.symbols, bars: data.bars, features: data.features ?? undefined, meta: data.meta }),
+  );
   const r = evaluateScan(plan, env);
   const durationMs = Math.round(performance.now() - t0);
   // At most MAX_RESULTS rows are kept (the total is recorded); add `limit` to a scan for fewer.
