@@ -3,6 +3,8 @@ import { savedScans, scanRuns, type ScanResultRow } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { buildScanEnv, compileScan, evaluateScan, parseScan, typeCheck, type TScanAst } from "@/lib/scan";
 import { db } from "../../db";
+import { getFeatureSet } from "@/lib/features";
+import { getLatestFeatures } from "../features/get-feature-values";
 import { loadScanData } from "./load-scan-data";
 
 export interface RunScanOptions {
@@ -27,6 +29,28 @@ function cachedEnv(key: string, build: () => ReturnType<typeof buildScanEnv>): R
   g.__mssScanEnvs.set(key, env);
   while (g.__mssScanEnvs.size > 32) g.__mssScanEnvs.delete(g.__mssScanEnvs.keys().next().value!);
   return env;
+}
+
+/**
+ * Scan-bar feature columns (S values each) from the feature store's Redis cache, or null unless every
+ * symbol with bars has a cached vector stamped with its last bar (the cache is refreshed after ingestion).
+ */
+async function featureColumnsFromCache(set: string, data: Awaited<ReturnType<typeof loadScanData>>, names: string[]): Promise<Record<string, Float64Array> | null> {
+  const latest = await getLatestFeatures(set, data.timeframe);
+  if (!latest) return null;
+  const order = getFeatureSet(set).names;
+  const idx = names.map((n) => order.indexOf(n));
+  if (idx.some((i) => i < 0)) return null;
+  const S = data.symbols.length;
+  const out: Record<string, Float64Array> = Object.fromEntries(names.map((n) => [n, new Float64Array(S).fill(Number.NaN)]));
+  for (let s = 0; s < S; s++) {
+    const b = data.bars[s];
+    if (!b || b.length === 0) continue;
+    const v = latest.get(data.symbols[s]!);
+    if (!v || v.ts !== b.ts[b.length - 1]) return null; // stale or missing: compute instead
+    names.forEach((n, k) => (out[n]![s] = v.values[idx[k]!]!));
+  }
+  return out;
 }
 
 /** The last `n` closes of a symbol (for the results' sparklines). */
@@ -55,9 +79,17 @@ export async function runScan(opts: RunScanOptions) {
   if (!ast) throw new AppError("BAD_REQUEST", { userMessage: "Give a scan text, an AST or a saved scan id" });
   const plan = compileScan(ast);
   const t0 = performance.now();
-  const data = await loadScanData({ timeframe: plan.timeframe, barsNeeded: Math.min(1000, Math.max(plan.bars.recommendedBars, plan.features?.minBars ?? 0, plan.maxLag + 1)), withFeatures: plan.features !== null });
-  const env = cachedEnv(`${plan.timeframe}|${data.loadedAt}|${plan.text}`, () =>
-    buildScanEnv(plan, { symbols: data.symbols, bars: data.bars, features: data.features ?? undefined, meta: data.meta }),
+  const featureCols = plan.columns.filter((c) => c.source.kind === "feature");
+  // Features read at the scan bar only come from the feature store's Redis cache when it is current for
+  // every symbol; otherwise (or for lagged features) they are computed from the loaded bars.
+  const data0 = await loadScanData({ timeframe: plan.timeframe, barsNeeded: Math.min(1000, Math.max(plan.bars.recommendedBars, plan.maxLag + 1)), withFeatures: false });
+  const cachedFeatures = featureCols.length > 0 && featureCols.every((c) => c.lags === 1) ? await featureColumnsFromCache(plan.features?.set ?? "core-v1", data0, featureCols.map((c) => c.key)) : null;
+  const data =
+    featureCols.length > 0 && !cachedFeatures
+      ? await loadScanData({ timeframe: plan.timeframe, barsNeeded: Math.min(1000, Math.max(plan.bars.recommendedBars, plan.features?.minBars ?? 0, plan.maxLag + 1)), withFeatures: true })
+      : data0;
+  const env = cachedEnv(`${plan.timeframe}|${data.loadedAt}|${cachedFeatures ? "fs" : "mem"}|${plan.text}`, () =>
+    buildScanEnv(plan, { symbols: data.symbols, bars: data.bars, features: data.features ?? undefined, meta: data.meta, columns: cachedFeatures ?? undefined }),
   );
   const r = evaluateScan(plan, env);
   const durationMs = Math.round(performance.now() - t0);
