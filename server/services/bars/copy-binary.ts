@@ -1,4 +1,5 @@
 import type { BarColumns } from "@/lib/bars/columns";
+import { writeInt64, writeTimestamptz } from "./pg-binary";
 
 /**
  * PostgreSQL binary COPY encoding for bar rows:
@@ -8,8 +9,6 @@ import type { BarColumns } from "@/lib/bars/columns";
 export const BAR_COPY_COLUMNS = "symbol, ts, open, high, low, close, volume, vwap, trades, source";
 
 const SIGNATURE = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]);
-const PG_EPOCH_MS = 946_684_800_000; // 2000-01-01T00:00:00Z
-const TWO32 = 4_294_967_296;
 
 export function copyHeader(): Buffer {
   const b = Buffer.alloc(19);
@@ -23,12 +22,6 @@ export function copyTrailer(): Buffer {
   const b = Buffer.alloc(2);
   b.writeInt16BE(-1, 0);
   return b;
-}
-
-function writeInt64(buf: Buffer, v: number, o: number): void {
-  const hi = Math.floor(v / TWO32);
-  buf.writeInt32BE(hi, o);
-  buf.writeUInt32BE(v - hi * TWO32, o + 4);
 }
 
 export interface CopyBatch {
@@ -61,7 +54,7 @@ export function* encodeBarTuples(batches: readonly CopyBatch[], source: string, 
         o += 4;
         o += sym.copy(buf, o);
         buf.writeInt32BE(8, o);
-        writeInt64(buf, (bars.ts[i]! - PG_EPOCH_MS) * 1000, o + 4);
+        writeTimestamptz(buf, bars.ts[i]!, o + 4);
         o += 12;
         for (const col of [bars.open, bars.high, bars.low, bars.close, bars.volume]) {
           buf.writeInt32BE(8, o);

@@ -1,14 +1,12 @@
 import { factorsAt, type AdjustmentStep } from "@/lib/bars/adjust";
 import { emptyColumns, sliceColumns, type BarColumns } from "@/lib/bars/columns";
-import type { Sql } from "postgres";
 import type { Timeframe } from "@/lib/bars/timeframe";
 import { db } from "../../db";
+import { copyOut, PG_EPOCH_MS, TWO32 } from "./pg-binary";
 import { barTable } from "./rollup-bars";
 
 export const MAX_BARS_PER_PAGE = 5_000;
 const MAX_BARS_PER_QUERY = 50_000;
-const PG_EPOCH_MS = 946_684_800_000;
-const TWO32 = 4_294_967_296;
 
 const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
@@ -40,7 +38,11 @@ export async function getBars(opts: GetBarsOptions): Promise<BarColumns> {
       select * from ${barTable(opts.timeframe)} where symbol = ${literal(opts.symbol)} and ts >= ${literal(from)} and ts < ${literal(to)}
       order by ts desc limit ${limit}) x order by ts) to stdout (format binary)`;
   const [buf, steps] = await Promise.all([
-    copyOut(sql, query),
+    (async () => {
+      const chunks: Buffer[] = [];
+      await copyOut(sql, query, (c) => chunks.push(c));
+      return Buffer.concat(chunks);
+    })(),
     opts.adjusted
       ? sql<{ t: number; pf: number; vf: number }[]>`select (extract(epoch from ts) * 1000)::float8 as t, price_factor as pf, volume_factor as vf from adjustment_factors where symbol = ${opts.symbol} order by ts`
       : Promise.resolve([]),
@@ -61,32 +63,6 @@ export async function getBars(opts: GetBarsOptions): Promise<BarColumns> {
     }
   }
   return c;
-}
-
-/**
- * Run a COPY … TO STDOUT and collect its bytes. postgres.js pauses the socket whenever the stream
- * reports backpressure and resumes it only from the stream's _read(); once the stream has ended no
- * _read() comes, so the CommandComplete/ReadyForQuery that follow could stay unread and the pooled
- * connection would hang. One explicit _read() after the end lets them through (tested by repeated
- * reads in write-bars.int.test.ts on the pool).
- */
-async function copyOut(sql: Sql, query: string): Promise<Buffer> {
-  // On a reserved connection: postgres.js may otherwise queue another pooled query behind the COPY
-  // on the same connection, which fails with COPY_IN_PROGRESS when the pool is saturated.
-  const conn = await sql.reserve();
-  try {
-    const stream = await conn.unsafe(query).readable();
-    const chunks: Buffer[] = [];
-    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    await new Promise<void>((resolve, reject) => {
-      stream.once("end", () => resolve());
-      stream.once("error", reject);
-    });
-    (stream as unknown as { _read: (n: number) => void })._read(0);
-    return Buffer.concat(chunks);
-  } finally {
-    conn.release();
-  }
 }
 
 /** Decode a binary COPY of (ts, open, high, low, close, volume, vwap, trades) into columns. */

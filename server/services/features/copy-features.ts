@@ -1,7 +1,6 @@
 import { copyHeader, copyTrailer } from "../bars/copy-binary";
+import { writeTimestamptz } from "../bars/pg-binary";
 
-const PG_EPOCH_MS = 946_684_800_000;
-const TWO32 = 4_294_967_296;
 const FLOAT4_OID = 700;
 
 export const FEATURE_COPY_COLUMNS = "feature_set, timeframe, symbol, ts, values";
@@ -47,10 +46,7 @@ export function* encodeFeatureCopy(featureSet: string, timeframe: string, rows: 
           o += b.copy(buf, o);
         }
         buf.writeInt32BE(8, o);
-        const us = (r.ts[i]! - PG_EPOCH_MS) * 1000;
-        const hi = Math.floor(us / TWO32);
-        buf.writeInt32BE(hi, o + 4);
-        buf.writeUInt32BE(us - hi * TWO32, o + 8);
+        writeTimestamptz(buf, r.ts[i]!, o + 4);
         o += 12;
         buf.writeInt32BE(arrBytes, o);
         buf.writeInt32BE(1, o + 4); // ndim

@@ -1,9 +1,9 @@
-import type { Sql } from "postgres";
 import { factorsAt, type AdjustmentStep } from "@/lib/bars/adjust";
 import { emptyColumns, type BarColumns } from "@/lib/bars/columns";
 import type { Timeframe } from "@/lib/bars/timeframe";
 import { computeFeatures, FeatureContext, fillCrossSectional, type FeatureMatrix } from "@/lib/features";
 import { db } from "../../db";
+import { copyOut, PG_EPOCH_MS, TWO32 } from "../bars/pg-binary";
 import { barTable } from "../bars/rollup-bars";
 
 export interface ScanData {
@@ -101,7 +101,11 @@ async function readScanData(timeframe: Timeframe, barsPerSymbol: number): Promis
     Array.from({ length: readers }, async (_, k) => {
       const lo = k * size;
       const hi = Math.min(symbols.length, lo + size);
-      if (lo < hi) await copyOutReserved(sql, scanCopyQuery(timeframe, symbols.slice(lo, hi), barsPerSymbol), new ScanCopyDecoder(bars, lo));
+      if (lo < hi) {
+        const decoder = new ScanCopyDecoder(bars, lo);
+        await copyOut(sql, scanCopyQuery(timeframe, symbols.slice(lo, hi), barsPerSymbol), (c) => decoder.push(c));
+        decoder.end();
+      }
     }),
   );
   let lastBarTs = 0;
@@ -147,40 +151,6 @@ function scanCopyQuery(timeframe: Timeframe, symbols: readonly string[], limit: 
   ) to stdout (format binary)`;
 }
 
-/**
- * Run a COPY … TO STDOUT on a reserved connection, handing each chunk to `decoder` as it arrives (so
- * decoding overlaps the server's work and the whole output is never held twice). Reserved, because
- * postgres.js pipelines queries onto busy pooled connections and one that lands behind a COPY fails
- * with COPY_IN_PROGRESS. After the end, one explicit _read() lets CommandComplete/ReadyForQuery
- * through (postgres.js resumes a paused socket only from _read(); see copyOut in ../bars/get-bars.ts).
- */
-async function copyOutReserved(sql: Sql, query: string, decoder: ScanCopyDecoder): Promise<void> {
-  const conn = await sql.reserve();
-  try {
-    const stream = await conn.unsafe(query).readable();
-    let failed: unknown = null;
-    stream.on("data", (chunk: Buffer) => {
-      if (failed) return;
-      try {
-        decoder.push(chunk);
-      } catch (err) {
-        failed = err; // keep draining: the connection must reach ReadyForQuery before it is released
-      }
-    });
-    await new Promise<void>((resolve, reject) => {
-      stream.once("end", () => resolve());
-      stream.once("error", reject);
-    });
-    (stream as unknown as { _read: (n: number) => void })._read(0);
-    if (failed) throw failed;
-    decoder.end();
-  } finally {
-    conn.release();
-  }
-}
-
-const PG_EPOCH_MS = 946_684_800_000;
-const TWO32 = 4_294_967_296;
 const COPY_HEADER = 19; // signature (11) + flags (4) + header extension length (4, always 0)
 /** Fields of a row: symbol position, bars (ts, open, high, low, close, volume, vwap, trades), steps (ts, pf, vf). */
 const FIELDS = 12;
