@@ -34,9 +34,10 @@ export async function getBars(opts: GetBarsOptions): Promise<BarColumns> {
   const to = opts.to === undefined ? "9999-12-31T00:00:00Z" : new Date(opts.to).toISOString();
   const sql = db().$client;
   // COPY takes no bind parameters: the values below are an escaped literal and two ISO timestamps.
-  const query = `copy (select ts, open, high, low, close, volume, vwap, trades from (
-      select * from ${barTable(opts.timeframe)} where symbol = ${literal(opts.symbol)} and ts >= ${literal(from)} and ts < ${literal(to)}
-      order by ts desc limit ${limit}) x order by ts) to stdout (format binary)`;
+  // Newest first straight off the (symbol, ts) index; reversed in memory (no second sort in the server).
+  const query = `copy (select ts, open, high, low, close, volume, vwap, trades from ${barTable(opts.timeframe)}
+      where symbol = ${literal(opts.symbol)} and ts >= ${literal(from)} and ts < ${literal(to)}
+      order by ts desc limit ${limit}) to stdout (format binary)`;
   const [buf, steps] = await Promise.all([
     (async () => {
       const chunks: Buffer[] = [];
@@ -47,7 +48,7 @@ export async function getBars(opts: GetBarsOptions): Promise<BarColumns> {
       ? sql<{ t: number; pf: number; vf: number }[]>`select (extract(epoch from ts) * 1000)::float8 as t, price_factor as pf, volume_factor as vf from adjustment_factors where symbol = ${opts.symbol} order by ts`
       : Promise.resolve([]),
   ]);
-  const c = decodeBars(buf);
+  const c = reverseColumns(decodeBars(buf));
   if (opts.adjusted && steps.length > 0) {
     const s: AdjustmentStep[] = steps.map((r) => ({ ts: r.t, priceFactor: r.pf, volumeFactor: r.vf }));
     const pf = factorsAt(s, c.ts.subarray(0, c.length), "price");
@@ -62,6 +63,12 @@ export async function getBars(opts: GetBarsOptions): Promise<BarColumns> {
       c.volume[i] = c.volume[i]! / vf[i]!;
     }
   }
+  return c;
+}
+
+/** Reverse every column in place (descending → ascending time). */
+function reverseColumns(c: BarColumns): BarColumns {
+  for (const col of [c.ts, c.open, c.high, c.low, c.close, c.volume, c.vwap, c.trades]) col.subarray(0, c.length).reverse();
   return c;
 }
 
