@@ -18,10 +18,11 @@ export function withHttpMetrics<C>(route: string, handler: Handler<C>): Handler<
   };
 }
 
-/** Queue depths, read from Redis at scrape time. */
-export function registerQueueGauges(): void {
+/** Queue depths, read from Redis at scrape time (only the named queues when `only` is given). */
+export function registerQueueGauges(only?: ReadonlySet<string>): void {
   registerCollectedGauge("mss_queue_jobs", "BullMQ jobs per queue and state", ["queue", "state"], async (set) => {
     for (const q of await getQueueStats()) {
+      if (only && !only.has(q.name)) continue;
       for (const [state, n] of Object.entries(q.counts)) set({ queue: q.name, state }, n);
     }
   });

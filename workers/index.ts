@@ -2,11 +2,11 @@ import http from "node:http";
 import type { Worker } from "bullmq";
 import { serverEnv } from "@/server/env";
 import { logger } from "@/server/logger";
-import { metrics, registerCollectedGauge } from "@/server/metrics";
+import { registerQueueGauges } from "@/server/http";
+import { metrics } from "@/server/metrics";
 import { QUEUES, queuesForRole } from "@/server/queues/names";
 import { upsertSystemSchedules } from "@/server/queues/schedules";
 import { createRedis } from "@/server/redis";
-import { getQueueStats } from "@/server/services/system/get-queue-stats";
 import { WORKER_FACTORIES } from "./registry";
 
 /**
@@ -36,12 +36,7 @@ async function main() {
   }
   if (keys.includes("maintenance")) await upsertSystemSchedules();
 
-  registerCollectedGauge("mss_queue_jobs", "BullMQ jobs per queue and state", ["queue", "state"], async (set) => {
-    for (const q of await getQueueStats()) {
-      if (!keys.some((k) => QUEUES[k].name === q.name)) continue;
-      for (const [state, n] of Object.entries(q.counts)) set({ queue: q.name, state }, n);
-    }
-  });
+  registerQueueGauges(new Set(keys.map((k) => QUEUES[k].name)));
 
   let server: http.Server | undefined;
   if (env.METRICS_PORT) {

@@ -38,7 +38,7 @@ export interface ImportCsvResult {
 export async function importCsv(opts: ImportCsvOptions): Promise<ImportCsvResult> {
   const run = await createIngestionRun({ provider: "csv", kind: "import", symbols: [], timeframe: "auto", createdBy: opts.userId });
   await markRunStarted(run.id);
-  const seen = new Set<string>();
+  const assetClassOf = new Map<string, string>(); // symbols seen in this file → asset class
   const adjusted = new Map<string, { ts: number[]; adj: number[] }>();
   const rejectedSample: CsvRejectedRow[] = [];
   let rows = 0;
@@ -52,17 +52,16 @@ export async function importCsv(opts: ImportCsvOptions): Promise<ImportCsvResult
       rejected += chunk.rejected.length;
       for (const r of chunk.rejected) if (rejectedSample.length < 50) rejectedSample.push(r);
       if (chunk.bars.length === 0) continue;
-      if (!seen.has(chunk.symbol)) {
-        const [known] = await db().select({ symbol: symbolsTable.symbol }).from(symbolsTable).where(inArray(symbolsTable.symbol, [chunk.symbol]));
+      if (!assetClassOf.has(chunk.symbol)) {
+        const [known] = await db().select({ assetClass: symbolsTable.assetClass }).from(symbolsTable).where(inArray(symbolsTable.symbol, [chunk.symbol]));
         if (!known) await upsertSymbols([{ symbol: chunk.symbol, provider: "csv", assetClass: "stock" }]);
-        seen.add(chunk.symbol);
+        assetClassOf.set(chunk.symbol, known?.assetClass ?? "stock");
       }
-      const meta = await db().select({ assetClass: symbolsTable.assetClass }).from(symbolsTable).where(inArray(symbolsTable.symbol, [chunk.symbol]));
       const w = await writeBars({
         timeframe: chunk.timeframe,
         source: "csv",
         runId: run.id,
-        batches: [{ symbol: chunk.symbol, bars: chunk.bars, assetClass: meta[0]?.assetClass ?? "stock" }],
+        batches: [{ symbol: chunk.symbol, bars: chunk.bars, assetClass: assetClassOf.get(chunk.symbol) }],
       });
       rows += chunk.bars.length;
       stored += w.rowsOut;
@@ -85,12 +84,12 @@ export async function importCsv(opts: ImportCsvOptions): Promise<ImportCsvResult
   } catch (err) {
     const message = AppError.is(err) ? err.userMessage : err instanceof Error ? err.message : String(err);
     await finishRun(run.id, "failed", message);
-    await db().$client`update ingestion_runs set symbols = ${[...seen]}, timeframe = ${timeframe ?? "unknown"} where id = ${run.id}`;
+    await db().$client`update ingestion_runs set symbols = ${[...assetClassOf.keys()]}, timeframe = ${timeframe ?? "unknown"} where id = ${run.id}`;
     throw AppError.is(err) ? err : new AppError("UNPROCESSABLE", { userMessage: `Import failed: ${message}`, cause: err });
   }
   const status = rows === 0 ? "failed" : rejected > 0 ? "partial" : "succeeded";
   const report = rejectedSample.map((r) => `line ${r.line}: ${r.reason}`).join("\n");
-  await db().$client`update ingestion_runs set symbols = ${[...seen]}, timeframe = ${timeframe ?? "unknown"} where id = ${run.id}`;
+  await db().$client`update ingestion_runs set symbols = ${[...assetClassOf.keys()]}, timeframe = ${timeframe ?? "unknown"} where id = ${run.id}`;
   await finishRun(run.id, status, rejected ? `${rejected} row(s) rejected from ${opts.fileName}:\n${report}` : rows === 0 ? `no data rows in ${opts.fileName}` : undefined);
-  return { runId: run.id, status, rows, stored, quarantined, rejected, rejectedSample, symbols: [...seen], timeframe };
+  return { runId: run.id, status, rows, stored, quarantined, rejected, rejectedSample, symbols: [...assetClassOf.keys()], timeframe };
 }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { columnsFromBars, type Bar } from "@/lib/bars/columns";
+import { columnsFromBars, type BarColumns } from "@/lib/bars/columns";
 import type { CorporateAction } from "@/lib/bars/adjust";
 import { writeBars } from "../bars/write-bars";
 import { createIngestionRun, finishRun, markRunStarted, recordRunProgress } from "../ingestion/runs";
@@ -10,6 +10,20 @@ import { upsertSymbols } from "./upsert-symbols";
 export const BUNDLED_DIR = path.join(process.cwd(), "db", "seed", "market-data");
 
 const day = (s: string) => Date.parse(`${s}T00:00:00Z`);
+
+/** One bundled daily file: raw bars and the vendor's adjusted close (also served by the `bundled` provider). */
+export function readBundledDaily(symbol: string): { bars: BarColumns; adjClose: Float64Array } | null {
+  let rows: string[][];
+  try {
+    rows = readCsv(path.join(BUNDLED_DIR, "daily", `${symbol}.csv`));
+  } catch {
+    return null;
+  }
+  const bars = columnsFromBars(
+    rows.map((r) => ({ ts: day(r[0]!), open: Number(r[1]), high: Number(r[2]), low: Number(r[3]), close: Number(r[4]), volume: Number(r[5]), vwap: Number.NaN, trades: Number.NaN })),
+  );
+  return { bars, adjClose: Float64Array.from(rows, (r) => Number(r[6])) };
+}
 
 function readCsv(file: string): string[][] {
   return readFileSync(file, "utf8")
@@ -50,29 +64,20 @@ export async function loadBundledData(opts: { symbols?: string[]; createdBy?: st
   let done = 0;
   try {
     for (const s of wanted) {
-      const rows = readCsv(path.join(daily, `${s}.csv`));
-      const bars: Bar[] = rows.map((r) => ({
-        ts: day(r[0]!),
-        open: Number(r[1]),
-        high: Number(r[2]),
-        low: Number(r[3]),
-        close: Number(r[4]),
-        volume: Number(r[5]),
-        vwap: Number.NaN,
-        trades: Number.NaN,
-      }));
+      const file = readBundledDaily(s);
+      if (!file) throw new Error(`bundled file for ${s} is unreadable`);
       const actions = actionsBySymbol.get(s) ?? [];
       const res = await writeBars({
         timeframe: "1d",
         source: "bundled",
         runId: run.id,
-        batches: [{ symbol: s, bars: columnsFromBars(bars), assetClass: "stock", actionDays: new Set(actions.map((a) => a.ts)) }],
+        batches: [{ symbol: s, bars: file.bars, assetClass: "stock", actionDays: new Set(actions.map((a) => a.ts)) }],
       });
       await refreshAdjustments({
         symbol: s,
         actions,
         source: "bundled",
-        vendorAdjusted: { ts: Float64Array.from(rows, (r) => day(r[0]!)), adjClose: Float64Array.from(rows, (r) => Number(r[6])) },
+        vendorAdjusted: { ts: file.bars.ts, adjClose: file.adjClose },
       });
       done++;
       await recordRunProgress(run.id, { rowsIn: res.rowsIn, rowsOut: res.rowsOut, rowsQuarantined: res.rowsQuarantined, doneSymbol: s, progress: done / wanted.length });

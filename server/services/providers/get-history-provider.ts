@@ -1,13 +1,12 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { aggregate } from "@/lib/bars/aggregate";
 import { unadjustSplits } from "@/lib/bars/adjust";
-import { columnsFromBars, sliceColumns, type BarColumns } from "@/lib/bars/columns";
+import { sliceColumns, type BarColumns } from "@/lib/bars/columns";
 import { createSimulator, type Simulator } from "@/lib/sim";
 import { serverEnv } from "../../env";
 import { metrics } from "../../metrics";
 import { createProvider, isHttpProviderId, type ResilientHistoryProvider } from "../../providers";
 import { VendorRequestError, type FetchBarsRequest, type FetchBarsResult, type HistoryProvider } from "../../providers/types";
+import { readBundledDaily } from "../market/load-bundled-data";
 import { recordProviderState } from "./record-provider-state";
 
 const g = globalThis as unknown as { __mssProviders?: Map<string, HistoryProvider> };
@@ -43,21 +42,14 @@ function bundledProvider(): HistoryProvider {
     timeframes: ["1d"],
     async fetchBars(req) {
       if (req.timeframe !== "1d") throw new VendorRequestError("bundled", 400, "the bundled data set is daily only");
-      let text: string;
-      try {
-        text = readFileSync(path.join(process.cwd(), "db", "seed", "market-data", "daily", `${req.symbol}.csv`), "utf8");
-      } catch {
-        throw new VendorRequestError("bundled", 404, `no bundled data for ${req.symbol}`);
-      }
-      const rows = text.trim().split(/\r?\n/).slice(1).map((l) => l.split(","));
-      const all = columnsFromBars(
-        rows.map((r) => ({ ts: Date.parse(`${r[0]}T00:00:00Z`), open: +r[1]!, high: +r[2]!, low: +r[3]!, close: +r[4]!, volume: +r[5]!, vwap: Number.NaN, trades: Number.NaN })),
-      );
+      const file = readBundledDaily(req.symbol);
+      if (!file) throw new VendorRequestError("bundled", 404, `no bundled data for ${req.symbol}`);
+      const all = file.bars;
       let a = 0;
       while (a < all.length && all.ts[a]! < req.start) a++;
       let b = a;
       while (b < all.length && all.ts[b]! < req.end) b++;
-      const adj = Float64Array.from(rows.slice(a, b), (r) => +r[6]!);
+      const adj = file.adjClose.slice(a, b);
       return { bars: sliceColumns(all, a, b), actions: [], adjClose: adj, requests: 0 };
     },
   };
