@@ -30,6 +30,18 @@ const EXAMPLES = {
   WORKER_LOCK_MS: "30000",
   RATE_LIMIT_LOGIN: "10",
   RATE_LIMIT_HEAVY: "30",
+  LIVE_MAX_UPDATES_PER_S: "4 (per browser subscription; 0 = unthrottled)",
+  LIVE_STATUS_STALE_MS: "10000",
+  LIVE_SOURCES: "replay (comma list of binance, alpaca, polygon, yahoo, replay; empty = no collectors)",
+  LIVE_GRACE_MS: "5000",
+  LIVE_MAX_FLAT_GAP_MS: "300000",
+  LIVE_LEASE_MS: "10000",
+  LIVE_REPLAY_SPEED: "60",
+  LIVE_REPLAY_ON_START: "true (replay the last session of the simulated symbols when the collectors start)",
+  BINANCE_WS_URL: "wss://stream.binance.com:9443",
+  ALPACA_WS_URL: "wss://stream.data.alpaca.markets (the feed path, /v2/iex, is added)",
+  POLYGON_WS_URL: "wss://socket.polygon.io (the cluster path, /stocks, is added)",
+  YAHOO_WS_URL: "wss://streamer.finance.yahoo.com",
 } as const;
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -90,6 +102,31 @@ export const ZServerEnv = z.object({
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Requests per minute allowed per vendor (token bucket). */
   PROVIDER_RPM: z.coerce.number().int().positive().default(120),
+  /** Live bars to the browser: most updates per second per subscription (leading edge, then coalesced); 0 = unthrottled. */
+  LIVE_MAX_UPDATES_PER_S: z.coerce.number().min(0).max(1000).default(4),
+  /** A live status (collector, builder) older than this counts as disconnected. */
+  LIVE_STATUS_STALE_MS: z.coerce.number().int().min(1000).default(10_000),
+  /** Live collectors run by the ingest role. */
+  LIVE_SOURCES: z
+    .string()
+    .default("replay")
+    .transform((v) => v.split(",").map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(["binance", "alpaca", "polygon", "yahoo", "replay"]))),
+  /** Late prints within this many ms after their bar closed still update it. */
+  LIVE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  /** Silent minutes become flat bars only while the source clock advances in steps up to this (ms). */
+  LIVE_MAX_FLAT_GAP_MS: z.coerce.number().int().min(60_000).default(300_000),
+  /** Bar builder partition lease: a dead builder's partition is taken over after about this long. */
+  LIVE_LEASE_MS: z.coerce.number().int().min(500).default(10_000),
+  LIVE_REPLAY_SPEED: z.coerce.number().min(1).max(1000).default(60),
+  LIVE_REPLAY_ON_START: z
+    .enum(["true", "false", "1", "0", ""])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  BINANCE_WS_URL: optionalString.pipe(z.url().optional()),
+  ALPACA_WS_URL: optionalString.pipe(z.url().optional()),
+  POLYGON_WS_URL: optionalString.pipe(z.url().optional()),
+  YAHOO_WS_URL: optionalString.pipe(z.url().optional()),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;

@@ -19,6 +19,11 @@ export const DQ_RULES = {
   stale: "price unchanged with zero volume for many consecutive bars",
   zero_volume: "zero volume on a trading day",
   gap: "bars missing against the exchange calendar",
+  tick_late: "live print for a bar whose grace window had passed (not applied)",
+  tick_outside_session: "live print outside the exchange session (not applied)",
+  tick_invalid: "live print with a non-finite or non-positive price, or a negative size (not applied)",
+  tick_future: "live print time ahead of the source clock (not applied)",
+  tick_unknown_symbol: "live print for a symbol not in the universe (not applied)",
 } as const;
 export type DqRule = keyof typeof DQ_RULES;
 

@@ -1,0 +1,248 @@
+import { describe, expect, it } from "vitest";
+import type { BarColumns } from "../bars/columns";
+import type { Timeframe } from "../bars/timeframe";
+import { createSimulator } from "../sim";
+import { barsFromTicks, LiveBarBuilder, type BuilderStep, type StoredBar } from "./bar-builder";
+import type { Tick } from "./tick";
+
+const MIN = 60_000;
+const DAY = "2024-03-05"; // a Tuesday; NYSE session 14:30–21:00 UTC
+const D0 = Date.parse(`${DAY}T00:00:00Z`);
+const OPEN = Date.parse(`${DAY}T14:30:00Z`);
+const CLOSE = Date.parse(`${DAY}T21:00:00Z`);
+const TFS: Timeframe[] = ["1m", "5m", "15m", "1h", "4h", "1d"];
+
+/** One simulated NYSE day of prints for `n` symbols, as Tick objects in time order per symbol. */
+function simDay(n: number, seed = 7): { symbols: string[]; ticks: Map<string, Tick[]> } {
+  const sim = createSimulator({ seed, symbols: n, start: "2024-01-02", end: "2024-03-29" });
+  const out = new Map<string, Tick[]>();
+  const symbols: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const sym = `SIM${i}`;
+    symbols.push(sym);
+    const c = sim.ticks(i, D0, D0 + 86_400_000);
+    const arr: Tick[] = [];
+    for (let k = 0; k < c.length; k++) arr.push({ symbol: sym, ts: c.ts[k]!, price: c.price[k]!, size: c.size[k]!, id: String(k) });
+    out.set(sym, arr);
+  }
+  return { symbols, ticks: out };
+}
+
+/** All prints of all symbols merged by ts (arrival order = time order). */
+function merged(ticks: Map<string, Tick[]>): Tick[] {
+  return [...ticks.values()].flat().sort((a, b) => a.ts - b.ts);
+}
+
+/** Final stored state: tf → symbol → ts → bar (later writes replace earlier ones, as an upsert does). */
+type Store = Map<Timeframe, Map<string, Map<number, StoredBar>>>;
+function collect(store: Store, step: BuilderStep): void {
+  for (const [tf, bySym] of step.writes) {
+    let t = store.get(tf);
+    if (!t) store.set(tf, (t = new Map()));
+    for (const [sym, bars] of bySym) {
+      let m = t.get(sym);
+      if (!m) t.set(sym, (m = new Map()));
+      for (const b of bars) m.set(b.ts, b);
+    }
+  }
+}
+
+/** Feed prints in batches of `batch`, with a clock heartbeat every `beat` ms of print time. */
+function run(builder: LiveBarBuilder, prints: Tick[], batch = 500, until = CLOSE + 60 * MIN): { store: Store; steps: BuilderStep[] } {
+  const store: Store = new Map();
+  const steps: BuilderStep[] = [];
+  for (let i = 0; i < prints.length; i += batch) {
+    const part = prints.slice(i, i + batch);
+    builder.apply("sim", part, part[part.length - 1]!.ts);
+    const s = builder.drain();
+    collect(store, s);
+    steps.push(s);
+  }
+  for (let clock = Math.ceil((prints[prints.length - 1]?.ts ?? OPEN) / MIN) * MIN; clock <= until; clock += MIN) {
+    builder.apply("sim", [], clock);
+    const s = builder.drain();
+    collect(store, s);
+    steps.push(s);
+  }
+  return { store, steps };
+}
+
+function expectEqualBars(store: Store, sym: string, tf: Timeframe, ref: BarColumns): void {
+  const got = [...(store.get(tf)?.get(sym)?.values() ?? [])].filter((b) => !b.flat).sort((a, b) => a.ts - b.ts);
+  expect(got.length, `${sym} ${tf} bar count`).toBe(ref.length);
+  for (let i = 0; i < ref.length; i++) {
+    const g = got[i]!;
+    expect(g.ts).toBe(ref.ts[i]);
+    expect(g.open).toBe(ref.open[i]);
+    expect(g.high).toBe(ref.high[i]);
+    expect(g.low).toBe(ref.low[i]);
+    expect(g.close).toBe(ref.close[i]);
+    expect(g.volume).toBe(ref.volume[i]);
+    expect(g.trades).toBe(ref.trades[i]);
+    expect(g.vwap).toBeCloseTo(ref.vwap[i]!, 9);
+  }
+}
+
+function newBuilder(symbols: string[], opts: ConstructorParameters<typeof LiveBarBuilder>[0] = {}): LiveBarBuilder {
+  const b = new LiveBarBuilder(opts);
+  for (const s of symbols) b.setSymbol({ symbol: s, calendar: "NYSE" });
+  return b;
+}
+
+describe("LiveBarBuilder", () => {
+  const { symbols, ticks } = simDay(3);
+  const prints = merged(ticks);
+
+  it("builds, from a simulated day of prints, exactly the bars the offline path builds (every timeframe)", () => {
+    expect(prints.length).toBeGreaterThan(10_000);
+    const { store } = run(newBuilder(symbols), prints);
+    for (const sym of symbols) {
+      const ref = barsFromTicks(ticks.get(sym)!, "NYSE");
+      expect(ref.get("1m")!.length).toBe(390);
+      for (const tf of TFS) expectEqualBars(store, sym, tf, ref.get(tf)!);
+    }
+  });
+
+  it("matches the simulator's own 1m bars (an independent construction of the same minutes)", () => {
+    const sim = createSimulator({ seed: 7, symbols: 3, start: "2024-01-02", end: "2024-03-29" });
+    const { store } = run(newBuilder(symbols), prints);
+    expectEqualBars(store, "SIM0", "1m", sim.minute(0, D0, D0 + 86_400_000));
+  });
+
+  it("is independent of batch size, and emits the forming bar of every timeframe", () => {
+    const a = run(newBuilder(symbols), prints, 37).store;
+    const b = run(newBuilder(symbols), prints, 5_000).store;
+    for (const tf of TFS) expect([...a.get(tf)!.get("SIM1")!.values()]).toEqual([...b.get(tf)!.get("SIM1")!.values()]);
+    const builder = newBuilder(symbols);
+    builder.apply("sim", prints.slice(0, 50), prints[49]!.ts);
+    const ev = builder.drain().events.get(prints[0]!.symbol)!;
+    expect(new Set(ev.filter((e) => e.status === "forming").map((e) => e.tf))).toEqual(new Set(TFS));
+  });
+
+  it("closes a bar on the clock without a print, within the same step", () => {
+    const b = newBuilder(["X"]);
+    b.apply("v", [{ symbol: "X", ts: OPEN + 5_000, price: 10, size: 100 }], OPEN + 5_000);
+    b.drain();
+    b.apply("v", [], OPEN + MIN);
+    const step = b.drain();
+    const closed = step.events.get("X")!.find((e) => e.tf === "1m" && e.status === "closed");
+    expect(closed).toMatchObject({ ts: OPEN, open: 10, close: 10, volume: 100, trades: 1 });
+    expect(step.writes.get("1m")!.get("X")![0]).toMatchObject({ ts: OPEN, vwap: 10 });
+  });
+
+  it("marks silent session minutes flat while the clock walks through them, but not across a feed outage", () => {
+    const b = newBuilder(["X"], { maxFlatGapMs: 5 * MIN });
+    b.apply("v", [{ symbol: "X", ts: OPEN + 1_000, price: 10, size: 1 }], OPEN + 1_000);
+    for (let t = OPEN + MIN; t <= OPEN + 4 * MIN; t += 10_000) b.apply("v", [], t);
+    const s1 = b.drain();
+    const bars1 = s1.writes.get("1m")!.get("X")!;
+    expect(bars1.map((x) => [x.ts - OPEN, x.flat])).toEqual([
+      [0, false],
+      [MIN, true],
+      [2 * MIN, true],
+      [3 * MIN, true],
+    ]);
+    expect(bars1[1]).toMatchObject({ open: 10, high: 10, low: 10, close: 10, volume: 0, trades: 0 });
+    // The clock jumps 30 minutes (collector was away): no flat bars for that span.
+    b.apply("v", [], OPEN + 34 * MIN);
+    expect(b.drain().writes.get("1m")?.get("X") ?? []).toEqual([]);
+    // A print in a silent minute turns it into a real bar.
+    const b2 = newBuilder(["X"]);
+    b2.apply("v", [{ symbol: "X", ts: OPEN + 1_000, price: 10, size: 1 }], OPEN + 1_000);
+    b2.apply("v", [], OPEN + 2 * MIN);
+    b2.apply("v", [{ symbol: "X", ts: OPEN + MIN + 59_000, price: 11, size: 2 }], OPEN + 2 * MIN + 1_000);
+    const bar = b2.drain().writes.get("1m")!.get("X")!.find((x) => x.ts === OPEN + MIN)!;
+    expect(bar).toMatchObject({ flat: false, open: 11, close: 11, volume: 2, trades: 1 });
+  });
+
+  it("accepts late and out-of-order prints within the grace window (same bars as offline) and rejects older ones", () => {
+    const sym = symbols[0]!;
+    const own = ticks.get(sym)!;
+    // Swap neighbours less than 5 s apart every 7 prints (some across minute boundaries); the clock runs 2 s ahead.
+    const shuffled = own.slice();
+    let swaps = 0;
+    for (let i = 0; i + 1 < shuffled.length; i += 7) {
+      if (shuffled[i + 1]!.ts - shuffled[i]!.ts >= 5_000) continue;
+      [shuffled[i], shuffled[i + 1]] = [shuffled[i + 1]!, shuffled[i]!];
+      swaps++;
+    }
+    expect(swaps).toBeGreaterThan(50);
+    const builder = newBuilder([sym], { graceMs: 10_000 });
+    const store: Store = new Map();
+    for (let i = 0; i < shuffled.length; i += 20) {
+      for (const t of shuffled.slice(i, i + 20)) builder.apply("sim", [t], t.ts + 2_000);
+      const step = builder.drain();
+      expect(step.rejects).toEqual([]);
+      collect(store, step);
+    }
+    builder.apply("sim", [], CLOSE + MIN);
+    collect(store, builder.drain());
+    // Prints with the same timestamp keep their arrival order (as a stable sort of the arrivals would).
+    const ref = barsFromTicks(shuffled, "NYSE");
+    for (const tf of TFS) expectEqualBars(store, sym, tf, ref.get(tf)!);
+
+    // Beyond the grace window: rejected with a reason, the bar is unchanged.
+    const b = newBuilder(["X"], { graceMs: 1_000 });
+    b.apply("v", [{ symbol: "X", ts: OPEN + 1_000, price: 10, size: 1 }], OPEN + 1_000);
+    b.apply("v", [], OPEN + MIN + 500);
+    b.apply("v", [{ symbol: "X", ts: OPEN + 2_000, price: 12, size: 1 }], OPEN + MIN + 900);
+    const s = b.drain();
+    expect(s.rejects).toEqual([]);
+    expect(s.events.get("X")!.find((e) => e.tf === "1m" && e.ts === OPEN)).toMatchObject({ status: "updated", high: 12, close: 12 });
+    b.apply("v", [{ symbol: "X", ts: OPEN + 3_000, price: 99, size: 1 }], OPEN + MIN + 2_500);
+    expect(b.drain().rejects).toEqual([{ symbol: "X", source: "v", reason: "late", ts: OPEN + 3_000, price: 99, size: 1 }]);
+  });
+
+  it("rejects invalid, unknown, future and out-of-session prints with a reason", () => {
+    const b = newBuilder(["X"]);
+    b.apply(
+      "v",
+      [
+        { symbol: "X", ts: OPEN, price: -1, size: 1 },
+        { symbol: "X", ts: OPEN, price: Number.NaN, size: 1 },
+        { symbol: "NOPE", ts: OPEN, price: 1, size: 1 },
+        { symbol: "X", ts: OPEN - 3_600_000, price: 1, size: 1 },
+        { symbol: "X", ts: OPEN + 3_600_000, price: 1, size: 1 },
+      ],
+      OPEN,
+    );
+    expect(b.drain().rejects.map((r) => r.reason)).toEqual(["invalid", "invalid", "unknown-symbol", "outside-session", "future"]);
+  });
+
+  it("closes the 1d and 4h bars at the session close, not at UTC midnight", () => {
+    const b = newBuilder(["X"]);
+    b.apply("v", [{ symbol: "X", ts: CLOSE - 30_000, price: 10, size: 1 }], CLOSE - 30_000);
+    b.drain();
+    b.apply("v", [], CLOSE);
+    const ev = b.drain().events.get("X")!;
+    expect(ev.find((e) => e.tf === "1d")).toMatchObject({ status: "closed", ts: D0 });
+    expect(ev.find((e) => e.tf === "4h")).toMatchObject({ status: "closed", ts: Date.parse(`${DAY}T20:00:00Z`) });
+    expect(ev.find((e) => e.tf === "1h")).toMatchObject({ status: "closed" });
+  });
+
+  it("restores from a snapshot plus the stored minutes and continues to the same bars", () => {
+    const sym = symbols[1]!;
+    const own = ticks.get(sym)!;
+    const cut = Math.floor(own.length * 0.6);
+    const b1 = newBuilder([sym]);
+    const store: Store = new Map();
+    for (let i = 0; i < cut; i += 100) {
+      const part = own.slice(i, Math.min(i + 100, cut));
+      b1.apply("sim", part, part[part.length - 1]!.ts);
+      collect(store, b1.drain());
+    }
+    const snap = JSON.parse(JSON.stringify(b1.snapshot()));
+    const stored = [...store.get("1m")!.get(sym)!.values()].sort((a, b) => a.ts - b.ts);
+    const b2 = newBuilder([sym]);
+    b2.restore(snap, () => stored);
+    for (let i = cut; i < own.length; i += 100) {
+      const part = own.slice(i, i + 100);
+      b2.apply("sim", part, part[part.length - 1]!.ts);
+      collect(store, b2.drain());
+    }
+    b2.apply("sim", [], CLOSE + MIN);
+    collect(store, b2.drain());
+    const ref = barsFromTicks(own, "NYSE");
+    for (const tf of TFS) expectEqualBars(store, sym, tf, ref.get(tf)!);
+  });
+});

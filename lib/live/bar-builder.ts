@@ -1,0 +1,656 @@
+import { aggregate } from "../bars/aggregate";
+import { emptyColumns, type BarColumns } from "../bars/columns";
+import { bucketStart, TIMEFRAME_MS, type Timeframe } from "../bars/timeframe";
+import { isOpenAt, sessionOf, type CalendarId } from "../calendar";
+import type { LiveBar, LiveBarStatus } from "./bar-event";
+import type { Tick } from "./tick";
+
+/**
+ * Tick → bar state machine of the live path (pure: the caller feeds prints and clocks, and drains the
+ * changes to publish and to store).
+ *
+ * - 1m bars: open = earliest print, close = latest print (ties keep arrival order, exactly like a
+ *   stable sort by ts), high/low, volume, vwap = Σ price·size / Σ size, trades.
+ * - A bucket closes when its source's clock passes its end (collectors send clock heartbeats, so bars
+ *   close on time without a print) or when a print of a later bucket arrives.
+ * - A print for a closed bucket is accepted while the source clock is within `graceMs` of the bucket's
+ *   end: the bar is updated and re-emitted ("updated"). Older prints are rejected with reason "late".
+ * - Minutes of the session that passed without a print get a flat bar (o = h = l = c = last close,
+ *   volume 0) — but only when the clock moved through them in steps of at most `maxFlatGapMs`; a
+ *   bigger jump means the feed was away, which is a gap, not a silent market.
+ * - 5m..1d: `aggregate` (the history path's aggregation) over the closed 1m bars of the bucket, plus the
+ *   forming minute for the forming bar. A higher bar closes when the clock passes the bucket's end
+ *   or the session's close, whichever is first.
+ */
+export interface LiveBarBuilderOptions {
+  graceMs?: number;
+  maxFlatGapMs?: number;
+  /** Prints more than this ahead of their source's clock are rejected ("future"). */
+  futureToleranceMs?: number;
+  /** Higher timeframes to build (default 5m 15m 1h 4h 1d). */
+  higher?: readonly Timeframe[];
+}
+
+export interface LiveSymbolMeta {
+  symbol: string;
+  calendar: CalendarId;
+}
+
+export type TickRejectReason = "late" | "outside-session" | "invalid" | "future" | "unknown-symbol";
+
+export interface TickReject {
+  symbol: string;
+  source: string;
+  reason: TickRejectReason;
+  ts: number;
+  price: number;
+  size: number;
+}
+
+/** One 1m bar of the live state. firstTs/lastTs are the print times that set open/close. */
+export interface MinuteBar {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  /** Σ price × size. */
+  pv: number;
+  trades: number;
+  flat: boolean;
+  firstTs: number;
+  lastTs: number;
+}
+
+/** A bar to store (any timeframe); vwap NaN when unknown. */
+export interface StoredBar {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  vwap: number;
+  trades: number;
+  flat: boolean;
+}
+
+export interface BuilderStep {
+  /** Per symbol: bars that changed in this step (closed/updated ones and the forming bar of every timeframe). */
+  events: Map<string, LiveBar[]>;
+  /** Bars to store: timeframe → symbol → bars (latest state per ts). */
+  writes: Map<Timeframe, Map<string, StoredBar[]>>;
+  rejects: TickReject[];
+  /** Newest collector receive time among the prints of this step. */
+  receivedAt: number | null;
+  ticks: number;
+}
+
+/** Serialisable per-symbol state besides the day's closed 1m bars (those are stored and reloaded). */
+export interface SymbolSnapshot {
+  symbol: string;
+  source: string;
+  forming: MinuteBar | null;
+  /** Closed 1m bars still inside the grace window (with their first/last print times). */
+  grace: MinuteBar[];
+  lastClose: number | null;
+  /** End of the newest closed 1m bucket. */
+  closedUntil: number;
+  /** Per higher timeframe, the newest bucket already emitted as closed. */
+  higherClosed: Partial<Record<Timeframe, number>>;
+}
+
+export interface BuilderSnapshot {
+  clocks: Record<string, number>;
+  symbols: SymbolSnapshot[];
+}
+
+const MINUTE = 60_000;
+const DEFAULT_HIGHER: readonly Timeframe[] = ["5m", "15m", "1h", "4h", "1d"];
+
+interface SymbolState {
+  symbol: string;
+  calendar: CalendarId;
+  source: string;
+  forming: MinuteBar | null;
+  /** Closed 1m bars of the current 1d bucket (and later), ascending ts. */
+  day: MinuteBar[];
+  lastClose: number;
+  closedUntil: number;
+  higherClosed: Map<Timeframe, number>;
+  /** Changed bars to emit, keyed `${tf}:${ts}`. */
+  pending: Map<string, LiveBar>;
+  /** 1m bar ts whose higher buckets must be recomputed. */
+  dirtyMinutes: Set<number>;
+  /** Per higher timeframe: the closed minutes' aggregate of one bucket (invalidated by changed minutes). */
+  closedPart: Map<Timeframe, { bucket: number; bar: StoredBar | null }>;
+  touched: boolean;
+}
+
+function newMinute(ts: number, t: Tick): MinuteBar {
+  return { ts, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.size, pv: t.price * t.size, trades: 1, flat: false, firstTs: t.ts, lastTs: t.ts };
+}
+
+function addPrint(b: MinuteBar, t: Tick): void {
+  if (b.flat) {
+    b.open = b.high = b.low = b.close = t.price;
+    b.volume = t.size;
+    b.pv = t.price * t.size;
+    b.trades = 1;
+    b.flat = false;
+    b.firstTs = b.lastTs = t.ts;
+    return;
+  }
+  if (t.ts < b.firstTs) {
+    b.open = t.price;
+    b.firstTs = t.ts;
+  }
+  if (t.ts >= b.lastTs) {
+    b.close = t.price;
+    b.lastTs = t.ts;
+  }
+  if (t.price > b.high) b.high = t.price;
+  if (t.price < b.low) b.low = t.price;
+  b.volume += t.size;
+  b.pv += t.price * t.size;
+  b.trades += 1;
+}
+
+function flatMinute(ts: number, price: number): MinuteBar {
+  return { ts, open: price, high: price, low: price, close: price, volume: 0, pv: 0, trades: 0, flat: true, firstTs: ts, lastTs: ts };
+}
+
+function minuteVwap(b: MinuteBar): number {
+  return b.volume > 0 ? b.pv / b.volume : Number.NaN;
+}
+
+function toStored(b: MinuteBar): StoredBar {
+  return { ts: b.ts, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, vwap: minuteVwap(b), trades: b.trades, flat: b.flat };
+}
+
+function storedColumns(bars: readonly StoredBar[]): BarColumns {
+  const c = emptyColumns(bars.length);
+  c.length = bars.length;
+  for (let i = 0; i < bars.length; i++) {
+    const b = bars[i]!;
+    c.ts[i] = b.ts;
+    c.open[i] = b.open;
+    c.high[i] = b.high;
+    c.low[i] = b.low;
+    c.close[i] = b.close;
+    c.volume[i] = b.volume;
+    c.vwap[i] = b.vwap;
+    c.trades[i] = b.trades;
+  }
+  return c;
+}
+
+/** One bucket's bar through the history path's `aggregate` (all inputs in the same bucket). */
+function fromAggregate(agg: BarColumns, flat: boolean): StoredBar {
+  return { ts: agg.ts[0]!, open: agg.open[0]!, high: agg.high[0]!, low: agg.low[0]!, close: agg.close[0]!, volume: agg.volume[0]!, vwap: agg.vwap[0]!, trades: agg.trades[0]!, flat };
+}
+
+function aggregateStored(bars: readonly StoredBar[], tf: Timeframe): StoredBar {
+  return fromAggregate(aggregate(storedColumns(bars), tf), bars.every((b) => b.flat));
+}
+
+function aggregateBar(mins: readonly MinuteBar[], tf: Timeframe): StoredBar {
+  return fromAggregate(aggregate(minuteColumns(mins), tf), mins.every((m) => m.flat));
+}
+
+function toLive(tf: Timeframe, b: StoredBar, status: LiveBarStatus): LiveBar {
+  return {
+    tf,
+    ts: b.ts,
+    open: b.open,
+    high: b.high,
+    low: b.low,
+    close: b.close,
+    volume: b.volume,
+    vwap: Number.isFinite(b.vwap) ? b.vwap : null,
+    trades: b.trades,
+    status,
+    flat: b.flat,
+  };
+}
+
+/** Minute bars → columns for `aggregate` (vwap NaN for silent minutes: they carry no volume). */
+function minuteColumns(bars: readonly MinuteBar[]): BarColumns {
+  const c = emptyColumns(bars.length);
+  c.length = bars.length;
+  for (let i = 0; i < bars.length; i++) {
+    const b = bars[i]!;
+    c.ts[i] = b.ts;
+    c.open[i] = b.open;
+    c.high[i] = b.high;
+    c.low[i] = b.low;
+    c.close[i] = b.close;
+    c.volume[i] = b.volume;
+    c.vwap[i] = minuteVwap(b);
+    c.trades[i] = b.trades;
+  }
+  return c;
+}
+
+/** First index with bars[i].ts >= ts. */
+function lowerBound(bars: readonly MinuteBar[], ts: number): number {
+  let lo = 0;
+  let hi = bars.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (bars[mid]!.ts < ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** When a higher bucket is complete: its end, or the session's close if that comes first. */
+export function higherBucketCloseTime(calendar: CalendarId, tf: Timeframe, bucket: number): number {
+  const end = bucket + TIMEFRAME_MS[tf];
+  const s = sessionOf(calendar, bucket);
+  if (s && s.close > bucket && s.close < end) return s.close;
+  return end;
+}
+
+export class LiveBarBuilder {
+  private readonly graceMs: number;
+  private readonly maxFlatGapMs: number;
+  private readonly futureToleranceMs: number;
+  private readonly higher: readonly Timeframe[];
+  private readonly meta = new Map<string, CalendarId>();
+  private readonly states = new Map<string, SymbolState>();
+  private readonly clocks = new Map<string, number>();
+  private readonly bySource = new Map<string, Set<SymbolState>>();
+  private rejects: TickReject[] = [];
+  private writes = new Map<Timeframe, Map<string, Map<number, StoredBar>>>();
+  private receivedAt: number | null = null;
+  private tickCount = 0;
+
+  constructor(opts: LiveBarBuilderOptions = {}) {
+    this.graceMs = opts.graceMs ?? 5_000;
+    this.maxFlatGapMs = opts.maxFlatGapMs ?? 5 * MINUTE;
+    this.futureToleranceMs = opts.futureToleranceMs ?? MINUTE;
+    this.higher = opts.higher ?? DEFAULT_HIGHER;
+  }
+
+  /** Register (or update) a symbol's calendar. Prints of unregistered symbols are rejected. */
+  setSymbol(m: LiveSymbolMeta): void {
+    this.meta.set(m.symbol, m.calendar);
+    const st = this.states.get(m.symbol);
+    if (st) st.calendar = m.calendar;
+  }
+
+  hasSymbol(symbol: string): boolean {
+    return this.meta.has(symbol);
+  }
+
+  clock(source: string): number {
+    return this.clocks.get(source) ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** Symbols with state (seen at least one print or restored). */
+  symbols(): string[] {
+    return [...this.states.keys()];
+  }
+
+  private state(symbol: string, source: string): SymbolState | null {
+    let st = this.states.get(symbol);
+    if (st) {
+      if (st.source !== source) {
+        this.bySource.get(st.source)?.delete(st);
+        st.source = source;
+        this.sourceSet(source).add(st);
+      }
+      return st;
+    }
+    const cal = this.meta.get(symbol);
+    if (!cal) return null;
+    st = {
+      symbol,
+      calendar: cal,
+      source,
+      forming: null,
+      day: [],
+      lastClose: Number.NaN,
+      closedUntil: Number.NEGATIVE_INFINITY,
+      higherClosed: new Map(),
+      pending: new Map(),
+      dirtyMinutes: new Set(),
+      closedPart: new Map(),
+      touched: false,
+    };
+    this.states.set(symbol, st);
+    this.sourceSet(source).add(st);
+    return st;
+  }
+
+  private sourceSet(source: string): Set<SymbolState> {
+    let s = this.bySource.get(source);
+    if (!s) {
+      s = new Set();
+      this.bySource.set(source, s);
+    }
+    return s;
+  }
+
+  /**
+   * Apply one batch of prints from `source` (in arrival order), then advance its clock to `clock`.
+   * `receivedAt` = wall time the collector received the newest print (for latency accounting).
+   */
+  apply(source: string, ticks: readonly Tick[], clock: number, receivedAt: number | null = null): void {
+    const prev = this.clocks.get(source) ?? Number.NEGATIVE_INFINITY;
+    const now = Math.max(prev, clock);
+    if (ticks.length > 0 && receivedAt !== null) this.receivedAt = Math.max(this.receivedAt ?? receivedAt, receivedAt);
+    this.tickCount += ticks.length;
+    for (const t of ticks) this.applyTick(source, t, now);
+    this.advance(source, prev, now);
+  }
+
+  private reject(t: Tick, source: string, reason: TickRejectReason): void {
+    this.rejects.push({ symbol: t.symbol, source, reason, ts: t.ts, price: t.price, size: t.size });
+  }
+
+  private applyTick(source: string, t: Tick, now: number): void {
+    if (!(Number.isFinite(t.ts) && Number.isFinite(t.price) && Number.isFinite(t.size) && t.price > 0 && t.size >= 0)) {
+      this.reject(t, source, "invalid");
+      return;
+    }
+    const st = this.state(t.symbol, source);
+    if (!st) {
+      this.reject(t, source, "unknown-symbol");
+      return;
+    }
+    if (t.ts > now + this.futureToleranceMs && Number.isFinite(now)) {
+      this.reject(t, source, "future");
+      return;
+    }
+    if (!isOpenAt(st.calendar, t.ts)) {
+      this.reject(t, source, "outside-session");
+      return;
+    }
+    const b = Math.floor(t.ts / MINUTE) * MINUTE;
+    const f = st.forming;
+    if (f && b === f.ts) {
+      addPrint(f, t);
+      this.touch(st, "1m", f, "forming");
+      return;
+    }
+    if (b >= st.closedUntil && (!f || b > f.ts)) {
+      // A new minute: close the forming one (and fill silent minutes before this print).
+      if (f) this.closeForming(st, b, false);
+      else this.fillFlats(st, b, false);
+      const nb = newMinute(b, t);
+      st.forming = nb;
+      this.touch(st, "1m", nb, "forming");
+      return;
+    }
+    // A print for a closed minute (or older than the forming one): only within the grace window.
+    if (now - (b + MINUTE) > this.graceMs) {
+      this.reject(t, source, "late");
+      return;
+    }
+    const i = lowerBound(st.day, b);
+    const existing = st.day[i];
+    if (existing && existing.ts === b) {
+      addPrint(existing, t);
+      this.closedChanged(st, existing, "updated");
+    } else {
+      const nb = newMinute(b, t);
+      st.day.splice(i, 0, nb);
+      this.closedChanged(st, nb, "updated");
+    }
+  }
+
+  private touch(st: SymbolState, tf: Timeframe, b: MinuteBar, status: LiveBarStatus): void {
+    st.touched = true;
+    st.pending.set(`${tf}:${b.ts}`, toLive(tf, toStored(b), status));
+  }
+
+  /** A closed 1m bar was created or changed: emit, store, and refresh its higher buckets. */
+  private closedChanged(st: SymbolState, b: MinuteBar, status: LiveBarStatus): void {
+    this.touch(st, "1m", b, status);
+    this.write("1m", st.symbol, toStored(b));
+    st.dirtyMinutes.add(b.ts);
+    for (const tf of this.higher) if (st.closedPart.get(tf)?.bucket === bucketStart(b.ts, tf)) st.closedPart.delete(tf);
+    if (b.ts + MINUTE >= st.closedUntil) st.lastClose = st.day[st.day.length - 1]?.close ?? b.close;
+  }
+
+  private write(tf: Timeframe, symbol: string, b: StoredBar): void {
+    let byTf = this.writes.get(tf);
+    if (!byTf) {
+      byTf = new Map();
+      this.writes.set(tf, byTf);
+    }
+    let bySym = byTf.get(symbol);
+    if (!bySym) {
+      bySym = new Map();
+      byTf.set(symbol, bySym);
+    }
+    bySym.set(b.ts, b);
+  }
+
+  /** Close the forming minute; then flat minutes up to `until` (exclusive) if the market was open. */
+  private closeForming(st: SymbolState, until: number, byClock: boolean): void {
+    const f = st.forming!;
+    st.forming = null;
+    st.day.push(f);
+    st.closedUntil = f.ts + MINUTE;
+    st.lastClose = f.close;
+    this.closedChanged(st, f, "closed");
+    this.fillFlats(st, until, byClock);
+  }
+
+  /** Flat bars for session minutes in [closedUntil, until) when the last close is known. */
+  private fillFlats(st: SymbolState, until: number, byClock: boolean): void {
+    // Unknown last price, or a print-driven close after a long silence (a gap unless the clock walked through it).
+    if (!Number.isFinite(st.closedUntil) || !Number.isFinite(st.lastClose) || (!byClock && until - st.closedUntil > this.maxFlatGapMs)) {
+      st.closedUntil = Number.isFinite(st.closedUntil) ? Math.max(st.closedUntil, until) : until;
+      return;
+    }
+    for (let m = st.closedUntil; m < until; m += MINUTE) {
+      if (!isOpenAt(st.calendar, m)) continue;
+      const fb = flatMinute(m, st.lastClose);
+      st.day.push(fb);
+      this.closedChanged(st, fb, "closed");
+    }
+    st.closedUntil = Math.max(st.closedUntil, until);
+  }
+
+  /** The clock of `source` moved from prev to now: close due minutes (flats too) and higher buckets. */
+  private advance(source: string, prev: number, now: number): void {
+    if (!(now > prev)) return;
+    this.clocks.set(source, now);
+    const set = this.bySource.get(source);
+    if (!set) return;
+    const due = Math.floor(now / MINUTE) * MINUTE;
+    const walked = Number.isFinite(prev) && now - prev <= this.maxFlatGapMs;
+    for (const st of set) {
+      if (st.forming && st.forming.ts + MINUTE <= now) this.closeForming(st, walked ? due : st.forming.ts + MINUTE, true);
+      else if (!st.forming && Number.isFinite(st.closedUntil) && st.closedUntil < due) {
+        if (walked) this.fillFlats(st, due, true);
+        else st.closedUntil = due;
+      }
+      for (const tf of this.higher) {
+        const cur = st.forming?.ts ?? st.day[st.day.length - 1]?.ts;
+        if (cur === undefined) continue;
+        // Close every higher bucket (up to the current one) whose time has come.
+        const hb = bucketStart(cur, tf);
+        const last = st.higherClosed.get(tf) ?? Number.NEGATIVE_INFINITY;
+        if (hb > last && higherBucketCloseTime(st.calendar, tf, hb) <= now) this.closeHigher(st, tf, hb);
+        else {
+          // A previous bucket that is due (the symbol went quiet before its end).
+          const prevDay = st.day[st.day.length - 1];
+          if (prevDay) {
+            const pb = bucketStart(prevDay.ts, tf);
+            if (pb > last && pb !== hb && higherBucketCloseTime(st.calendar, tf, pb) <= now) this.closeHigher(st, tf, pb);
+          }
+        }
+      }
+      this.trimDay(st, now);
+    }
+  }
+
+  private closeHigher(st: SymbolState, tf: Timeframe, bucket: number): void {
+    st.higherClosed.set(tf, bucket);
+    const bar = this.higherBar(st, tf, bucket, false);
+    if (!bar) return;
+    st.touched = true;
+    st.pending.set(`${tf}:${bucket}`, toLive(tf, bar, "closed"));
+    this.write(tf, st.symbol, bar);
+  }
+
+  /** The aggregate of a higher bucket's closed minutes (cached per timeframe for the current bucket). */
+  private closedBar(st: SymbolState, tf: Timeframe, bucket: number): StoredBar | null {
+    const hit = st.closedPart.get(tf);
+    if (hit && hit.bucket === bucket) return hit.bar;
+    const i0 = lowerBound(st.day, bucket);
+    const i1 = lowerBound(st.day, bucket + TIMEFRAME_MS[tf]);
+    const bar = i1 > i0 ? aggregateBar(st.day.slice(i0, i1), tf) : null;
+    st.closedPart.set(tf, { bucket, bar });
+    return bar;
+  }
+
+  /** The bar of a higher bucket from its closed minutes, plus the forming minute when asked. */
+  private higherBar(st: SymbolState, tf: Timeframe, bucket: number, withForming: boolean): StoredBar | null {
+    const closed = this.closedBar(st, tf, bucket);
+    const f = st.forming;
+    if (!withForming || !f || f.ts < bucket || f.ts >= bucket + TIMEFRAME_MS[tf]) return closed;
+    const fm = toStored(f);
+    if (!closed) return aggregateStored([fm], tf);
+    return aggregateStored([closed, fm], tf);
+  }
+
+  /** Drop closed minutes that no open higher bucket and no grace window needs any more. */
+  private trimDay(st: SymbolState, now: number): void {
+    if (st.day.length < 2048) return;
+    const keepFrom = Math.min(bucketStart(now, "1d"), now - this.graceMs - MINUTE);
+    const i = lowerBound(st.day, keepFrom);
+    if (i > 0) st.day.splice(0, i);
+  }
+
+  /** Collect this step's changes (events, bars to store, rejects) and reset them. */
+  drain(): BuilderStep {
+    const events = new Map<string, LiveBar[]>();
+    for (const st of this.states.values()) {
+      if (!st.touched) continue;
+      // Higher buckets touched by changed minutes: stored (closed part) and emitted.
+      const buckets = new Set<string>();
+      for (const m of st.dirtyMinutes) for (const tf of this.higher) buckets.add(`${tf}:${bucketStart(m, tf)}`);
+      for (const key of buckets) {
+        {
+          const [tfs, hbs] = key.split(":") as [Timeframe, string];
+          const tf = tfs;
+          const hb = Number(hbs);
+          const closedPart = this.higherBar(st, tf, hb, false);
+          if (!closedPart) continue;
+          this.write(tf, st.symbol, closedPart);
+          const closed = (st.higherClosed.get(tf) ?? Number.NEGATIVE_INFINITY) >= hb;
+          if (closed) st.pending.set(`${tf}:${hb}`, toLive(tf, closedPart, st.pending.get(`${tf}:${hb}`)?.status === "closed" ? "closed" : "updated"));
+        }
+      }
+      st.dirtyMinutes.clear();
+      // The forming bar of every higher timeframe (closed minutes of its bucket + the forming minute).
+      const cur = st.forming?.ts ?? st.day[st.day.length - 1]?.ts;
+      if (cur !== undefined) {
+        for (const tf of this.higher) {
+          const hb = bucketStart(cur, tf);
+          if ((st.higherClosed.get(tf) ?? Number.NEGATIVE_INFINITY) >= hb) continue;
+          const bar = this.higherBar(st, tf, hb, true);
+          if (bar) st.pending.set(`${tf}:${hb}`, toLive(tf, bar, "forming"));
+        }
+      }
+      events.set(st.symbol, [...st.pending.values()]);
+      st.pending.clear();
+      st.touched = false;
+    }
+    const writes = new Map<Timeframe, Map<string, StoredBar[]>>();
+    for (const [tf, bySym] of this.writes) {
+      const m = new Map<string, StoredBar[]>();
+      for (const [sym, bars] of bySym) m.set(sym, [...bars.values()].sort((a, b) => a.ts - b.ts));
+      writes.set(tf, m);
+    }
+    const out: BuilderStep = { events, writes, rejects: this.rejects, receivedAt: this.receivedAt, ticks: this.tickCount };
+    this.writes = new Map();
+    this.rejects = [];
+    this.receivedAt = null;
+    this.tickCount = 0;
+    return out;
+  }
+
+  /** State to persist for `symbols` (default all), without the day's closed minutes (they are stored). */
+  snapshot(symbols?: Iterable<string>): BuilderSnapshot {
+    const list = symbols ? [...symbols].map((s) => this.states.get(s)).filter((s): s is SymbolState => !!s) : [...this.states.values()];
+    const clocks: Record<string, number> = {};
+    for (const [k, v] of this.clocks) clocks[k] = v;
+    return {
+      clocks,
+      symbols: list.map((st) => {
+        const now = this.clocks.get(st.source) ?? Number.NEGATIVE_INFINITY;
+        const grace = st.day.filter((b) => now - (b.ts + MINUTE) <= this.graceMs).map((b) => ({ ...b }));
+        return {
+          symbol: st.symbol,
+          source: st.source,
+          forming: st.forming ? { ...st.forming } : null,
+          grace,
+          lastClose: Number.isFinite(st.lastClose) ? st.lastClose : null,
+          closedUntil: Number.isFinite(st.closedUntil) ? st.closedUntil : -1,
+          higherClosed: Object.fromEntries(st.higherClosed),
+        };
+      }),
+    };
+  }
+
+  /**
+   * Rebuild state from a snapshot plus the stored closed minutes of each symbol's current day
+   * (`storedMinutes`, ascending). Grace bars from the snapshot replace stored ones with the same ts.
+   */
+  restore(snap: BuilderSnapshot, storedMinutes: (symbol: string) => readonly StoredBar[]): void {
+    for (const [k, v] of Object.entries(snap.clocks)) this.clocks.set(k, v);
+    for (const s of snap.symbols) {
+      const st = this.state(s.symbol, s.source);
+      if (!st) continue;
+      const grace = new Map(s.grace.map((b) => [b.ts, b]));
+      const day: MinuteBar[] = [];
+      for (const b of storedMinutes(s.symbol)) {
+        const g = grace.get(b.ts);
+        if (g) {
+          grace.delete(b.ts);
+          day.push({ ...g });
+        } else {
+          const vol = b.volume;
+          const pv = Number.isFinite(b.vwap) ? b.vwap * vol : 0;
+          day.push({ ts: b.ts, open: b.open, high: b.high, low: b.low, close: b.close, volume: vol, pv, trades: b.trades, flat: b.flat, firstTs: b.ts, lastTs: b.ts + MINUTE - 1 });
+        }
+      }
+      for (const g of grace.values()) day.push({ ...g });
+      day.sort((a, b) => a.ts - b.ts);
+      st.day = day;
+      st.forming = s.forming ? { ...s.forming } : null;
+      st.lastClose = s.lastClose ?? Number.NaN;
+      st.closedUntil = s.closedUntil === -1 ? Number.NEGATIVE_INFINITY : s.closedUntil;
+      st.higherClosed = new Map(Object.entries(s.higherClosed) as [Timeframe, number][]);
+    }
+  }
+}
+
+/**
+ * The offline reference: bars of every timeframe from a complete, final set of prints (what the
+ * history path would store for them). Prints outside the session are ignored; no flat bars.
+ */
+export function barsFromTicks(ticks: readonly Tick[], calendar: CalendarId, timeframes: readonly Timeframe[] = ["1m", ...DEFAULT_HIGHER]): Map<Timeframe, BarColumns> {
+  const order = ticks.map((_, i) => i).filter((i) => isOpenAt(calendar, ticks[i]!.ts));
+  order.sort((a, b) => ticks[a]!.ts - ticks[b]!.ts || a - b);
+  const mins: MinuteBar[] = [];
+  for (const i of order) {
+    const t = ticks[i]!;
+    const b = Math.floor(t.ts / MINUTE) * MINUTE;
+    const last = mins[mins.length - 1];
+    if (last && last.ts === b) addPrint(last, t);
+    else mins.push(newMinute(b, t));
+  }
+  const m1 = minuteColumns(mins);
+  const out = new Map<Timeframe, BarColumns>();
+  for (const tf of timeframes) out.set(tf, tf === "1m" ? m1 : aggregate(m1, tf));
+  return out;
+}

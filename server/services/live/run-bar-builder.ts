@@ -1,0 +1,365 @@
+import { hostname } from "node:os";
+import type { Redis } from "ioredis";
+import { emptyColumns, type BarColumns } from "@/lib/bars/columns";
+import { bucketStart, type Timeframe } from "@/lib/bars/timeframe";
+import { calendarForAsset } from "@/lib/calendar";
+import { LiveBarBuilder, type BuilderSnapshot, type BuilderStep, type StoredBar, type SymbolSnapshot, type TickReject } from "@/lib/live/bar-builder";
+import { DQ_RULES, type DqFinding } from "@/lib/quality/check-bars";
+import { db } from "../../db";
+import { logger } from "../../logger";
+import { writeBars } from "../bars/write-bars";
+import { recordDqFindings } from "../bars/record-dq-findings";
+import { BAR_BUILDER_GROUP, BAR_EVENTS_MAXLEN, liveKeys } from "./keys";
+import { liveMetrics } from "./live-metrics";
+import { decodeEntry, type TickEntry } from "./tick-stream";
+
+/**
+ * The bar builder process loop for one tick-stream partition:
+ *
+ * 1. Take the partition's lease (one active builder per partition; a standby waits for it).
+ * 2. Restore state: the snapshot hash (forming minutes, grace bars, clocks) + the day's stored 1m bars.
+ * 3. Claim every pending entry of the group (a dead consumer's included) and replay them in id order,
+ *    then read new entries ('>').
+ * 4. Each batch: apply prints → publish bar events (per-symbol streams) at once → hand the step to the
+ *    persister, which stores bars (batched COPY upserts), records rejected prints, and only then, in one
+ *    MULTI, saves the snapshot of the touched symbols and XACKs the batch.
+ *
+ * Crash anywhere: entries not yet acknowledged are still pending and the snapshot predates them, so a
+ * restarted builder rebuilds exactly the same bars; stored bars are upserts keyed by (symbol, ts), so
+ * nothing is duplicated.
+ */
+export interface RunBarBuilderOptions {
+  /** Blocking connection (XREADGROUP BLOCK); its commands wait for the stream. */
+  redis: Redis;
+  /** Non-blocking connection for publishing, snapshot and acks. */
+  commands: Redis;
+  partition?: number;
+  consumer?: string;
+  signal: AbortSignal;
+  graceMs?: number;
+  maxFlatGapMs?: number;
+  /** Entries per read (default 200). */
+  count?: number;
+  blockMs?: number;
+  leaseMs?: number;
+  /** Store bars in Postgres (default true; a benchmark of the stream path alone may turn it off). */
+  persist?: boolean;
+  /** Called after each applied batch (tests, benchmarks). */
+  onStep?: (step: BuilderStep, entries: number) => void;
+  prefix?: string;
+}
+
+interface SymbolInfo {
+  assetClass: string;
+}
+
+interface PersistJob {
+  writes: BuilderStep["writes"];
+  rejects: TickReject[];
+  snapshot: BuilderSnapshot;
+  ackIds: string[];
+}
+
+const LEASE_RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
+const LEASE_RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+
+const REJECT_RULE: Record<TickReject["reason"], DqFinding["rule"]> = {
+  late: "tick_late",
+  "outside-session": "tick_outside_session",
+  invalid: "tick_invalid",
+  future: "tick_future",
+  "unknown-symbol": "tick_unknown_symbol",
+};
+
+function toColumns(bars: readonly StoredBar[]): BarColumns {
+  const c = emptyColumns(bars.length);
+  c.length = bars.length;
+  bars.forEach((b, i) => {
+    c.ts[i] = b.ts;
+    c.open[i] = b.open;
+    c.high[i] = b.high;
+    c.low[i] = b.low;
+    c.close[i] = b.close;
+    c.volume[i] = b.volume;
+    c.vwap[i] = b.vwap;
+    c.trades[i] = b.trades;
+  });
+  return c;
+}
+
+/** Rejected prints → one finding per (symbol, reason, minute) with the count and the first print. */
+export function rejectFindings(rejects: readonly TickReject[]): (DqFinding & { symbol: string })[] {
+  const byKey = new Map<string, DqFinding & { symbol: string }>();
+  for (const r of rejects) {
+    const minute = Number.isFinite(r.ts) ? Math.floor(r.ts / 60_000) * 60_000 : 0;
+    const key = `${r.symbol}|${r.reason}|${minute}`;
+    const f = byKey.get(key);
+    if (f) f.values.count = Number(f.values.count) + 1;
+    else {
+      const rule = REJECT_RULE[r.reason];
+      byKey.set(key, {
+        symbol: r.symbol,
+        rule,
+        severity: r.reason === "outside-session" ? "info" : "warning",
+        ts: minute,
+        quarantined: true,
+        message: DQ_RULES[rule],
+        values: { count: 1, source: r.source, ts: Number.isFinite(r.ts) ? r.ts : null, price: Number.isFinite(r.price) ? r.price : null, size: Number.isFinite(r.size) ? r.size : null },
+      });
+    }
+  }
+  return [...byKey.values()];
+}
+
+async function loadSymbols(): Promise<Map<string, SymbolInfo>> {
+  const rows = await db().$client<{ symbol: string; asset_class: string }[]>`select symbol, asset_class from symbols where active`;
+  return new Map(rows.map((r) => [r.symbol, { assetClass: r.asset_class }]));
+}
+
+/** The stored 1m bars of the current 1d bucket for the restored symbols. */
+async function loadDayMinutes(symbols: string[], from: number): Promise<Map<string, StoredBar[]>> {
+  const out = new Map<string, StoredBar[]>();
+  if (symbols.length === 0) return out;
+  const rows = await db().$client<{ symbol: string; t: number; open: number; high: number; low: number; close: number; volume: number; vwap: number | null; trades: string | null; source: string }[]>`
+    select symbol, (extract(epoch from ts) * 1000)::float8 as t, open, high, low, close, volume, vwap, trades, source
+    from bars_1m where symbol = any(${db().$client.array(symbols)}::text[]) and ts >= ${new Date(from).toISOString()}::timestamptz
+    order by symbol, ts`;
+  for (const r of rows) {
+    let a = out.get(r.symbol);
+    if (!a) out.set(r.symbol, (a = []));
+    a.push({ ts: r.t, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume, vwap: r.vwap ?? Number.NaN, trades: r.trades === null ? 0 : Number(r.trades), flat: r.source.endsWith(":flat") });
+  }
+  return out;
+}
+
+/** Order of two stream ids ("ms-seq"). */
+export function compareIds(a: string, b: string): number {
+  const [am, as] = a.split("-").map(Number) as [number, number];
+  const [bm, bs] = b.split("-").map(Number) as [number, number];
+  return am - bm || as - bs;
+}
+
+type XReadReply = [string, [string, string[]][]][] | null;
+
+export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
+  const partition = opts.partition ?? 0;
+  const keys = liveKeys(opts.prefix);
+  const streamKey = keys.ticks(partition);
+  const stateKey = keys.builderState(partition);
+  const leaseKey = keys.builderLease(partition);
+  const consumer = opts.consumer ?? `${hostname()}-${process.pid}`;
+  const leaseMs = opts.leaseMs ?? 10_000;
+  const count = opts.count ?? 200;
+  const blockMs = opts.blockMs ?? 1_000;
+  const persist = opts.persist !== false;
+  const { redis, commands, signal } = opts;
+  const log = logger.child({ component: "bar-builder", partition, consumer });
+  const m = liveMetrics();
+
+  // 1. Lease.
+  while (!signal.aborted) {
+    const ok = await commands.set(leaseKey, consumer, "PX", leaseMs, "NX");
+    if (ok === "OK") break;
+    await new Promise((r) => setTimeout(r, Math.min(1_000, leaseMs / 4)));
+  }
+  if (signal.aborted) return;
+  const lost = new AbortController();
+  const renew = setInterval(() => {
+    commands
+      .eval(LEASE_RENEW, 1, leaseKey, consumer, String(leaseMs))
+      .then((r) => {
+        if (r !== 1) {
+          log.error("bar builder lease lost; stopping");
+          lost.abort();
+        }
+      })
+      .catch((err: Error) => log.warn({ err: err.message }, "lease renewal failed"));
+  }, Math.max(200, leaseMs / 3));
+  const stop = AbortSignal.any([signal, lost.signal]);
+
+  try {
+    await commands.xgroup("CREATE", streamKey, BAR_BUILDER_GROUP, "0", "MKSTREAM").catch((err: Error) => {
+      if (!err.message.includes("BUSYGROUP")) throw err;
+    });
+
+    // 2. Restore.
+    let symbols = await loadSymbols();
+    let symbolsLoadedAt = Date.now();
+    const builder = new LiveBarBuilder({ graceMs: opts.graceMs, maxFlatGapMs: opts.maxFlatGapMs });
+    for (const [s, info] of symbols) builder.setSymbol({ symbol: s, calendar: calendarForAsset(info.assetClass) });
+    const saved = await commands.hgetall(stateKey);
+    const clocks = saved.__clocks ? (JSON.parse(saved.__clocks) as Record<string, number>) : {};
+    const snaps: SymbolSnapshot[] = Object.entries(saved)
+      .filter(([k]) => k !== "__clocks")
+      .map(([, v]) => JSON.parse(v) as SymbolSnapshot);
+    if (snaps.length > 0) {
+      const minClock = Math.min(...Object.values(clocks).filter(Number.isFinite));
+      const from = Number.isFinite(minClock) ? bucketStart(minClock, "1d") : 0;
+      const minutes = await loadDayMinutes(
+        snaps.map((s) => s.symbol),
+        from,
+      );
+      builder.restore({ clocks, symbols: snaps }, (s) => minutes.get(s) ?? []);
+      log.info({ symbols: snaps.length }, "bar builder state restored");
+    }
+
+    // 3. Claim everything pending (a dead builder's entries too), then our own backlog, then new entries.
+    let cursor = "0-0";
+    do {
+      const r = (await commands.xautoclaim(streamKey, BAR_BUILDER_GROUP, consumer, 0, cursor, "COUNT", 1000, "JUSTID")) as [string, string[]];
+      cursor = r[0];
+    } while (cursor !== "0-0" && !stop.aborted);
+
+    // Persister: one at a time, merging whatever queued up meanwhile.
+    const queue: PersistJob[] = [];
+    let persisting: Promise<void> | null = null;
+    let persistError: Error | null = null;
+    const drainQueue = async () => {
+      while (queue.length > 0) {
+        const jobs = queue.splice(0, queue.length);
+        await persistJobs(jobs, symbols, persist, commands, streamKey, stateKey);
+      }
+    };
+    const kick = () => {
+      if (persisting) return;
+      persisting = drainQueue()
+        .catch((err: Error) => {
+          persistError = err;
+        })
+        .finally(() => {
+          persisting = null;
+        });
+    };
+
+    let processed = 0;
+    let lastStatus = 0;
+    const publishStatus = async (force = false) => {
+      const now = Date.now();
+      if (!force && now - lastStatus < 1_000) return;
+      lastStatus = now;
+      const pending = (await commands.xpending(streamKey, BAR_BUILDER_GROUP).catch(() => [0])) as [number];
+      const status = { state: "running", consumer, partition, processedTicks: processed, pending: Number(pending[0] ?? 0), symbols: builder.symbols().length, clocks: builder.snapshot([]).clocks, updatedAt: now };
+      await commands.hset(keys.status, "builder", JSON.stringify(status));
+      m.builderPending.set({ partition: String(partition) }, status.pending);
+    };
+
+    const handle = async (raw: [string, string[]][]) => {
+      const entries: TickEntry[] = [];
+      const bad: string[] = [];
+      for (const [id, fields] of raw) {
+        try {
+          entries.push(decodeEntry(id, fields));
+        } catch (err) {
+          bad.push(id);
+          log.warn({ id, err: (err as Error).message }, "malformed tick entry skipped");
+          m.malformedEntries.inc();
+        }
+      }
+      // Unknown symbols: refresh the universe (at most every 5 s) before rejecting their prints.
+      if (Date.now() - symbolsLoadedAt > 5_000 && entries.some((e) => e.ticks.some((t) => !builder.hasSymbol(t.symbol)))) {
+        symbols = await loadSymbols();
+        symbolsLoadedAt = Date.now();
+        for (const [s, info] of symbols) if (!builder.hasSymbol(s)) builder.setSymbol({ symbol: s, calendar: calendarForAsset(info.assetClass) });
+      }
+      for (const e of entries) builder.apply(e.source, e.ticks, e.clock, e.receivedAt);
+      const step = builder.drain();
+      processed += step.ticks;
+      m.ticks.inc(step.ticks);
+      // Publish first (the browser sees the bar now); persistence follows asynchronously.
+      if (step.events.size > 0) {
+        const clock = entries.reduce((a, e) => Math.max(a, e.clock), 0);
+        const p = commands.pipeline();
+        for (const [sym, bars] of step.events) {
+          if (bars.length === 0) continue;
+          p.xadd(keys.bars(sym), "MAXLEN", "~", BAR_EVENTS_MAXLEN, "*", "e", JSON.stringify({ symbol: sym, clock, receivedAt: step.receivedAt, bars }));
+          for (const b of bars) if (b.status !== "forming") m.bars.inc({ status: b.status, tf: b.tf });
+        }
+        await p.exec();
+      }
+      for (const r of step.rejects) m.rejects.inc({ reason: r.reason });
+      opts.onStep?.(step, raw.length);
+      queue.push({ writes: step.writes, rejects: step.rejects, snapshot: builder.snapshot(step.events.keys()), ackIds: [...entries.map((e) => e.id), ...bad] });
+      kick();
+      // Back-pressure: never run far ahead of the database.
+      if (queue.length > 50 && persisting) await persisting;
+      if (persistError) throw persistError;
+    };
+
+    let lastId = "0";
+    while (!stop.aborted) {
+      const r = (await redis.xreadgroup("GROUP", BAR_BUILDER_GROUP, consumer, "COUNT", count, "STREAMS", streamKey, lastId)) as XReadReply;
+      const entries = r?.[0]?.[1] ?? [];
+      if (entries.length === 0) break;
+      lastId = entries[entries.length - 1]![0];
+      await handle(entries);
+    }
+    log.info({ replayed: processed }, "pending entries replayed; reading new ticks");
+
+    while (!stop.aborted) {
+      const r = (await redis.xreadgroup("GROUP", BAR_BUILDER_GROUP, consumer, "COUNT", count, "BLOCK", blockMs, "STREAMS", streamKey, ">")) as XReadReply;
+      const entries = r?.[0]?.[1] ?? [];
+      if (entries.length > 0) await handle(entries);
+      await publishStatus();
+    }
+    kick();
+    while (persisting) await persisting;
+    if (persistError) throw persistError;
+    await publishStatus(true).catch(() => undefined);
+  } finally {
+    clearInterval(renew);
+    await commands.eval(LEASE_RELEASE, 1, leaseKey, consumer).catch(() => undefined);
+  }
+}
+
+/** Store the merged writes of several steps, record rejects, then snapshot + ack atomically. */
+async function persistJobs(jobs: PersistJob[], symbols: Map<string, SymbolInfo>, persist: boolean, commands: Redis, streamKey: string, stateKey: string): Promise<void> {
+  const merged = new Map<Timeframe, Map<string, Map<number, StoredBar>>>();
+  const rejects: TickReject[] = [];
+  for (const j of jobs) {
+    for (const [tf, bySym] of j.writes) {
+      let t = merged.get(tf);
+      if (!t) merged.set(tf, (t = new Map()));
+      for (const [sym, bars] of bySym) {
+        let s = t.get(sym);
+        if (!s) t.set(sym, (s = new Map()));
+        for (const b of bars) s.set(b.ts, b);
+      }
+    }
+    rejects.push(...j.rejects);
+  }
+  if (persist) {
+    for (const [tf, bySym] of merged) {
+      for (const flat of [false, true]) {
+        const batches = [...bySym]
+          .map(([symbol, bars]) => ({
+            symbol,
+            bars: toColumns([...bars.values()].filter((b) => b.flat === flat).sort((a, b) => a.ts - b.ts)),
+            assetClass: symbols.get(symbol)?.assetClass,
+          }))
+          .filter((b) => b.bars.length > 0);
+        if (batches.length === 0) continue;
+        // Bars are built from prints of one provider per symbol; the source names the live path.
+        await writeBars({ timeframe: tf, source: flat ? "live:flat" : "live", batches, rollup: false });
+      }
+    }
+    const findings = rejectFindings(rejects);
+    if (findings.length > 0) await recordDqFindings({ timeframe: "tick", runId: null, findings });
+  }
+  // Snapshot of every touched symbol (the latest job's state wins) + clocks, and the acks, atomically.
+  const fields: Record<string, string> = {};
+  let clocks: Record<string, number> = {};
+  for (const j of jobs) {
+    for (const s of j.snapshot.symbols) fields[s.symbol] = JSON.stringify(s);
+    clocks = { ...clocks, ...j.snapshot.clocks };
+  }
+  fields.__clocks = JSON.stringify(clocks);
+  const ids = jobs.flatMap((j) => j.ackIds);
+  const tx = commands.multi();
+  tx.hset(stateKey, fields);
+  if (ids.length > 0) {
+    tx.xack(streamKey, BAR_BUILDER_GROUP, ...ids);
+    // Acknowledged entries are history: trim the stream up to the newest acknowledged id.
+    tx.xtrim(streamKey, "MINID", "~", ids.reduce((a, b) => (compareIds(a, b) >= 0 ? a : b)));
+  }
+  await tx.exec();
+}
