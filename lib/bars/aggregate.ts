@@ -34,58 +34,110 @@ export function normalizeOrder(c: BarColumns): BarColumns {
 }
 
 /**
- * Aggregate bars into a higher timeframe: open = first open, high = max, low = min, close = last close,
- * volume = sum, vwap = volume-weighted vwap (NaN if a bar with volume has no vwap, or total volume is 0),
- * trades = sum (NaN if any is unknown). Input may be unsorted or contain duplicates.
- * This is THE aggregation: the SQL rollup (server/services/bars) implements the same semantics and
- * is tested against it.
+ * The aggregation step, shared by the batch path (`aggregate`) and the live bar builder (which keeps one
+ * accumulator per open higher bucket and merges each closing minute in O(1)):
+ * open = first open, high = max, low = min, close = last close, volume = sum, vwap = volume-weighted
+ * vwap (NaN if a bar with volume has no vwap, or total volume is 0), trades = sum (NaN if any is unknown).
+ */
+export class BarAccumulator {
+  ts = Number.NaN;
+  open = Number.NaN;
+  high = Number.NaN;
+  low = Number.NaN;
+  close = Number.NaN;
+  volume = 0;
+  /** Σ vwap × volume of the bars with a known vwap. */
+  pv = 0;
+  vwapKnown = true;
+  trades = 0;
+  tradesKnown = true;
+  count = 0;
+
+  /** Start a bucket with its first bar. */
+  reset(bucket: number, open: number, high: number, low: number): void {
+    this.ts = bucket;
+    this.open = open;
+    this.high = high;
+    this.low = low;
+    this.close = Number.NaN;
+    this.volume = 0;
+    this.pv = 0;
+    this.vwapKnown = true;
+    this.trades = 0;
+    this.tradesKnown = true;
+    this.count = 0;
+  }
+
+  /** Merge the next bar (in time order) of the bucket; the first one must come through reset() first. */
+  add(high: number, low: number, close: number, volume: number, vwap: number, trades: number): void {
+    if (this.count > 0) {
+      if (high > this.high) this.high = high;
+      if (low < this.low) this.low = low;
+    }
+    this.count++;
+    this.close = close;
+    this.volume += volume;
+    // A bar without volume carries no weight, so its (possibly unknown) vwap does not matter.
+    if (Number.isNaN(vwap)) {
+      if (volume > 0) this.vwapKnown = false;
+    } else this.pv += vwap * volume;
+    if (Number.isNaN(trades)) this.tradesKnown = false;
+    else this.trades += trades;
+  }
+
+  vwap(): number {
+    return this.vwapKnown && this.volume > 0 ? this.pv / this.volume : Number.NaN;
+  }
+
+  tradeCount(): number {
+    return this.tradesKnown ? this.trades : Number.NaN;
+  }
+
+  copyFrom(o: BarAccumulator): this {
+    this.ts = o.ts;
+    this.open = o.open;
+    this.high = o.high;
+    this.low = o.low;
+    this.close = o.close;
+    this.volume = o.volume;
+    this.pv = o.pv;
+    this.vwapKnown = o.vwapKnown;
+    this.trades = o.trades;
+    this.tradesKnown = o.tradesKnown;
+    this.count = o.count;
+    return this;
+  }
+}
+
+/**
+ * Aggregate bars into a higher timeframe with BarAccumulator's rules. Input may be unsorted or contain
+ * duplicates. This is THE aggregation: the SQL rollup (server/services/bars) implements the same
+ * semantics and is tested against it; the live builder uses the same accumulator.
  */
 export function aggregate(input: BarColumns, target: Timeframe): BarColumns {
   const c = normalizeOrder(input);
   const out = emptyColumns(c.length);
+  const acc = new BarAccumulator();
   let n = -1;
-  let cur = Number.NaN;
-  let pv = 0;
-  let vol = 0;
-  let vwapKnown = true;
-  let trades = 0;
-  let tradesKnown = true;
   const flush = () => {
     if (n < 0) return;
-    out.volume[n] = vol;
-    out.vwap[n] = vwapKnown && vol > 0 ? pv / vol : Number.NaN;
-    out.trades[n] = tradesKnown ? trades : Number.NaN;
+    out.high[n] = acc.high;
+    out.low[n] = acc.low;
+    out.close[n] = acc.close;
+    out.volume[n] = acc.volume;
+    out.vwap[n] = acc.vwap();
+    out.trades[n] = acc.tradeCount();
   };
   for (let i = 0; i < c.length; i++) {
     const b = bucketStart(c.ts[i]!, target);
-    if (b !== cur) {
+    if (b !== acc.ts) {
       flush();
       n++;
-      cur = b;
+      acc.reset(b, c.open[i]!, c.high[i]!, c.low[i]!);
       out.ts[n] = b;
       out.open[n] = c.open[i]!;
-      out.high[n] = c.high[i]!;
-      out.low[n] = c.low[i]!;
-      pv = 0;
-      vol = 0;
-      vwapKnown = true;
-      trades = 0;
-      tradesKnown = true;
-    } else {
-      if (c.high[i]! > out.high[n]!) out.high[n] = c.high[i]!;
-      if (c.low[i]! < out.low[n]!) out.low[n] = c.low[i]!;
     }
-    out.close[n] = c.close[i]!;
-    const v = c.volume[i]!;
-    const w = c.vwap[i]!;
-    vol += v;
-    // A bar without volume carries no weight, so its (possibly unknown) vwap does not matter.
-    if (Number.isNaN(w)) {
-      if (v > 0) vwapKnown = false;
-    } else pv += w * v;
-    const t = c.trades[i]!;
-    if (Number.isNaN(t)) tradesKnown = false;
-    else trades += t;
+    acc.add(c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!, c.vwap[i]!, c.trades[i]!);
   }
   flush();
   out.length = n + 1;

@@ -1,4 +1,4 @@
-import { aggregate } from "../bars/aggregate";
+import { aggregate, BarAccumulator } from "../bars/aggregate";
 import { emptyColumns, type BarColumns } from "../bars/columns";
 import { bucketStart, TIMEFRAME_MS, type Timeframe } from "../bars/timeframe";
 import { isOpenAt, sessionOf, type CalendarId } from "../calendar";
@@ -18,8 +18,9 @@ import type { Tick } from "./tick";
  * - Minutes of the session that passed without a print get a flat bar (o = h = l = c = last close,
  *   volume 0) — but only when the clock moved through them in steps of at most `maxFlatGapMs`; a
  *   bigger jump means the feed was away, which is a gap, not a silent market.
- * - 5m..1d: `aggregate` (the history path's aggregation) over the closed 1m bars of the bucket, plus the
- *   forming minute for the forming bar. A higher bar closes when the clock passes the bucket's end
+ * - 5m..1d: the history path's aggregation step (BarAccumulator, the core of `aggregate`) over the
+ *   closed 1m bars of the bucket — merged in O(1) as minutes close in order, recomputed when a late print
+ *   changes an earlier minute — plus the forming minute for the forming bar. A higher bar closes when the clock passes the bucket's end
  *   or the session's close, whichever is first.
  */
 export interface LiveBarBuilderOptions {
@@ -124,8 +125,16 @@ interface SymbolState {
   /** 1m bar ts whose higher buckets must be recomputed. */
   dirtyMinutes: Set<number>;
   /** Per higher timeframe: the closed minutes' aggregate of one bucket (invalidated by changed minutes). */
-  closedPart: Map<Timeframe, { bucket: number; bar: StoredBar | null }>;
+  closedPart: Map<Timeframe, ClosedPart>;
   touched: boolean;
+}
+
+/** The closed minutes of one higher bucket, merged in time order (up to and including lastTs). */
+interface ClosedPart {
+  bucket: number;
+  acc: BarAccumulator;
+  lastTs: number;
+  flat: boolean;
 }
 
 function newMinute(ts: number, t: Tick): MinuteBar {
@@ -169,34 +178,12 @@ function toStored(b: MinuteBar): StoredBar {
   return { ts: b.ts, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, vwap: minuteVwap(b), trades: b.trades, flat: b.flat };
 }
 
-function storedColumns(bars: readonly StoredBar[]): BarColumns {
-  const c = emptyColumns(bars.length);
-  c.length = bars.length;
-  for (let i = 0; i < bars.length; i++) {
-    const b = bars[i]!;
-    c.ts[i] = b.ts;
-    c.open[i] = b.open;
-    c.high[i] = b.high;
-    c.low[i] = b.low;
-    c.close[i] = b.close;
-    c.volume[i] = b.volume;
-    c.vwap[i] = b.vwap;
-    c.trades[i] = b.trades;
-  }
-  return c;
+function accBar(acc: BarAccumulator, flat: boolean): StoredBar {
+  return { ts: acc.ts, open: acc.open, high: acc.high, low: acc.low, close: acc.close, volume: acc.volume, vwap: acc.vwap(), trades: acc.tradeCount(), flat };
 }
 
-/** One bucket's bar through the history path's `aggregate` (all inputs in the same bucket). */
-function fromAggregate(agg: BarColumns, flat: boolean): StoredBar {
-  return { ts: agg.ts[0]!, open: agg.open[0]!, high: agg.high[0]!, low: agg.low[0]!, close: agg.close[0]!, volume: agg.volume[0]!, vwap: agg.vwap[0]!, trades: agg.trades[0]!, flat };
-}
-
-function aggregateStored(bars: readonly StoredBar[], tf: Timeframe): StoredBar {
-  return fromAggregate(aggregate(storedColumns(bars), tf), bars.every((b) => b.flat));
-}
-
-function aggregateBar(mins: readonly MinuteBar[], tf: Timeframe): StoredBar {
-  return fromAggregate(aggregate(minuteColumns(mins), tf), mins.every((m) => m.flat));
+function addMinute(acc: BarAccumulator, m: MinuteBar): void {
+  acc.add(m.high, m.low, m.close, m.volume, minuteVwap(m), m.trades);
 }
 
 function toLive(tf: Timeframe, b: StoredBar, status: LiveBarStatus): LiveBar {
@@ -263,6 +250,7 @@ export class LiveBarBuilder {
   private readonly clocks = new Map<string, number>();
   private readonly bySource = new Map<string, Set<SymbolState>>();
   private rejects: TickReject[] = [];
+  private readonly scratch = new BarAccumulator();
   private writes = new Map<Timeframe, Map<string, Map<number, StoredBar>>>();
   private receivedAt: number | null = null;
   private tickCount = 0;
@@ -412,7 +400,16 @@ export class LiveBarBuilder {
     this.touch(st, "1m", b, status);
     this.write("1m", st.symbol, toStored(b));
     st.dirtyMinutes.add(b.ts);
-    for (const tf of this.higher) if (st.closedPart.get(tf)?.bucket === bucketStart(b.ts, tf)) st.closedPart.delete(tf);
+    // Keep each higher bucket's closed part current: O(1) for a minute closing in order, else recompute lazily.
+    for (const tf of this.higher) {
+      const cp = st.closedPart.get(tf);
+      if (!cp || cp.bucket !== bucketStart(b.ts, tf)) continue;
+      if (b.ts > cp.lastTs && status === "closed") {
+        addMinute(cp.acc, b);
+        cp.lastTs = b.ts;
+        cp.flat &&= b.flat;
+      } else st.closedPart.delete(tf);
+    }
     if (b.ts + MINUTE >= st.closedUntil) st.lastClose = st.day[st.day.length - 1]?.close ?? b.close;
   }
 
@@ -500,25 +497,39 @@ export class LiveBarBuilder {
     this.write(tf, st.symbol, bar);
   }
 
-  /** The aggregate of a higher bucket's closed minutes (cached per timeframe for the current bucket). */
-  private closedBar(st: SymbolState, tf: Timeframe, bucket: number): StoredBar | null {
+  /** The closed part of a higher bucket (cached per timeframe for its current bucket). */
+  private closedPartOf(st: SymbolState, tf: Timeframe, bucket: number): ClosedPart | null {
     const hit = st.closedPart.get(tf);
-    if (hit && hit.bucket === bucket) return hit.bar;
+    if (hit && hit.bucket === bucket) return hit;
     const i0 = lowerBound(st.day, bucket);
     const i1 = lowerBound(st.day, bucket + TIMEFRAME_MS[tf]);
-    const bar = i1 > i0 ? aggregateBar(st.day.slice(i0, i1), tf) : null;
-    st.closedPart.set(tf, { bucket, bar });
-    return bar;
+    if (i1 <= i0) {
+      if (hit) st.closedPart.delete(tf);
+      return null;
+    }
+    const first = st.day[i0]!;
+    const acc = new BarAccumulator();
+    acc.reset(bucket, first.open, first.high, first.low);
+    let flat = true;
+    for (let i = i0; i < i1; i++) {
+      addMinute(acc, st.day[i]!);
+      flat &&= st.day[i]!.flat;
+    }
+    const cp: ClosedPart = { bucket, acc, lastTs: st.day[i1 - 1]!.ts, flat };
+    st.closedPart.set(tf, cp);
+    return cp;
   }
 
   /** The bar of a higher bucket from its closed minutes, plus the forming minute when asked. */
   private higherBar(st: SymbolState, tf: Timeframe, bucket: number, withForming: boolean): StoredBar | null {
-    const closed = this.closedBar(st, tf, bucket);
+    const cp = this.closedPartOf(st, tf, bucket);
     const f = st.forming;
-    if (!withForming || !f || f.ts < bucket || f.ts >= bucket + TIMEFRAME_MS[tf]) return closed;
-    const fm = toStored(f);
-    if (!closed) return aggregateStored([fm], tf);
-    return aggregateStored([closed, fm], tf);
+    if (!withForming || !f || f.ts < bucket || f.ts >= bucket + TIMEFRAME_MS[tf]) return cp ? accBar(cp.acc, cp.flat) : null;
+    const acc = this.scratch;
+    if (cp) acc.copyFrom(cp.acc);
+    else acc.reset(bucket, f.open, f.high, f.low);
+    addMinute(acc, f);
+    return accBar(acc, (cp?.flat ?? true) && f.flat);
   }
 
   /** Drop closed minutes that no open higher bucket and no grace window needs any more. */
@@ -587,7 +598,8 @@ export class LiveBarBuilder {
       clocks,
       symbols: list.map((st) => {
         const now = this.clocks.get(st.source) ?? Number.NEGATIVE_INFINITY;
-        const grace = st.day.filter((b) => now - (b.ts + MINUTE) <= this.graceMs).map((b) => ({ ...b }));
+        const grace: MinuteBar[] = [];
+        for (let i = st.day.length - 1; i >= 0 && now - (st.day[i]!.ts + MINUTE) <= this.graceMs; i--) grace.unshift({ ...st.day[i]! });
         return {
           symbol: st.symbol,
           source: st.source,
