@@ -7,6 +7,7 @@ import { metrics } from "@/server/metrics";
 import { QUEUES, queuesForRole } from "@/server/queues/names";
 import { upsertSystemSchedules } from "@/server/queues/schedules";
 import { createRedis } from "@/server/redis";
+import { startLive, type LiveHandle } from "./live";
 import { WORKER_FACTORIES } from "./registry";
 
 /**
@@ -35,6 +36,8 @@ async function main() {
     workers.push(w);
   }
   if (keys.includes("maintenance")) await upsertSystemSchedules();
+  // The live pipeline (collectors → tick stream → bar builder) belongs to the ingest host.
+  const live: LiveHandle | null = role === "ingest" || role === "all" ? startLive() : null;
 
   registerQueueGauges(new Set(keys.map((k) => QUEUES[k].name)));
 
@@ -66,7 +69,7 @@ async function main() {
       process.exit(1);
     }, 30_000);
     force.unref();
-    await Promise.allSettled(workers.map((w) => w.close()));
+    await Promise.allSettled([...workers.map((w) => w.close()), live?.stop()]);
     server?.close();
     await connection.quit().catch(() => undefined);
     logger.info("workers stopped");

@@ -1,0 +1,179 @@
+/**
+ * Live pipeline benchmark (issue: ≥ 200k ticks/s through stream + builder on one core; bar completion
+ * p99 ≤ 5 ms after the bucket closes; tick → browser p99 ≤ 50 ms with 50 subscriptions in Chromium).
+ *
+ * - ticks_per_s: simulated NYSE prints (200 symbols × 60 minutes; --quick 100 × 30) are appended to the
+ *   tick stream first (append_ticks_per_s, pipelined XADDs of 2,000-print entries); then ONE bar builder
+ *   (this process, one core) reads them through its consumer group, builds 1m..1d bars, publishes bar
+ *   events, stores the bars in Postgres (batched COPY upserts) and acknowledges; timed until the group
+ *   has nothing pending or unread. Also reported without storage (stream + builder only).
+ * - bar_completion_p99_ms: 50 symbols trading every market minute, driven at one market minute per
+ *   25 ms of wall time; at each bucket end a clock entry is appended (t0) and every symbol's "closed"
+ *   1m bar event is timed when a reader (XREAD BLOCK on the 50 bar-event streams) receives it (t1);
+ *   p99 of t1 − t0 over all symbols and minutes (300 minutes; --quick 100). Storage runs concurrently.
+ * - tick_to_browser_p99_ms: bench/live-browser.ts (needs the built app), reported separately.
+ * Last stdout line: { ticks_per_s, ticks_per_s_no_store, append_ticks_per_s, bar_completion_p50_ms, bar_completion_p99_ms, … }
+ */
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { Tick } from "@/lib/live/tick";
+import { createSimulator } from "@/lib/sim";
+import { sessionOf } from "@/lib/calendar";
+import { benchDatabase, log, percentile } from "./_db";
+
+const quick = process.argv.includes("--quick");
+const SYMBOLS = quick ? 100 : 200;
+const MINUTES = quick ? 30 : 60;
+const LAT_SYMBOLS = 50;
+const LAT_MINUTES = quick ? 100 : 300;
+const DAY = Date.parse("2025-06-11T00:00:00Z");
+
+const db = await benchDatabase();
+const { createRedis } = await import("@/server/redis");
+const { upsertSymbols } = await import("@/server/services/market/upsert-symbols");
+const { liveKeys, BAR_BUILDER_GROUP } = await import("@/server/services/live/keys");
+const { TickWriter, xaddTicks } = await import("@/server/services/live/tick-stream");
+const { runBarBuilder } = await import("@/server/services/live/run-bar-builder");
+const { db: pg } = await import("@/server/db");
+
+const clients: Redis[] = [];
+const client = () => {
+  const r = createRedis(process.env.REDIS_URL!, "worker");
+  clients.push(r);
+  return r;
+};
+
+async function drained(r: Redis, key: string): Promise<boolean> {
+  const groups = (await r.xinfo("GROUPS", key)) as unknown[][];
+  const g = groups.map((x) => Object.fromEntries(Array.from({ length: x.length / 2 }, (_, i) => [x[2 * i], x[2 * i + 1]]))).find((x) => x.name === BAR_BUILDER_GROUP);
+  return !!g && Number(g.pending) === 0 && Number(g.lag) === 0;
+}
+
+const session = sessionOf("NYSE", DAY)!;
+const sim = createSimulator({ seed: 5, symbols: SYMBOLS, start: "2025-01-02", end: "2025-06-30" });
+const names = Array.from({ length: SYMBOLS }, (_, i) => `LB${String(i).padStart(4, "0")}`);
+await upsertSymbols(names.map((symbol) => ({ symbol, assetClass: "stock", provider: "sim" })));
+
+log(`generating ${SYMBOLS} symbols × ${MINUTES} minutes of prints`);
+const from = session.open;
+const to = session.open + MINUTES * 60_000;
+const ticks: Tick[] = [];
+for (let i = 0; i < SYMBOLS; i++) {
+  const c = sim.ticks(i, from, to);
+  for (let k = 0; k < c.length; k++) ticks.push({ symbol: names[i]!, ts: c.ts[k]!, price: c.price[k]!, size: c.size[k]! });
+}
+ticks.sort((a, b) => a.ts - b.ts);
+log(`${ticks.length} prints`);
+
+/** Fill a fresh stream with all prints, then time one builder draining it. */
+async function throughput(persist: boolean): Promise<{ appendPerS: number; perS: number }> {
+  const prefix = `bench-${randomUUID()}`;
+  const keys = liveKeys(prefix);
+  const cmd = client();
+  await cmd.xgroup("CREATE", keys.ticks(0), BAR_BUILDER_GROUP, "0", "MKSTREAM");
+  const t0 = performance.now();
+  const B = 2_000;
+  for (let i = 0; i < ticks.length; i += B) {
+    const part = ticks.slice(i, i + B);
+    void xaddTicks(cmd, keys.ticks(0), "sim", part[part.length - 1]!.ts, Date.now(), part);
+  }
+  await xaddTicks(cmd, keys.ticks(0), "sim", to, null, []);
+  const appendMs = performance.now() - t0;
+  const ac = new AbortController();
+  let processed = 0;
+  const t1 = performance.now();
+  const run = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, persist, count: 50, blockMs: 50, onStep: (s) => (processed += s.ticks) });
+  while (!(await drained(cmd, keys.ticks(0)))) await new Promise((r) => setTimeout(r, 5));
+  const ms = performance.now() - t1;
+  ac.abort();
+  await run;
+  if (processed !== ticks.length) throw new Error(`builder applied ${processed} of ${ticks.length} prints`);
+  await cmd.del(keys.ticks(0), keys.builderState(0));
+  return { appendPerS: (ticks.length / appendMs) * 1000, perS: (ticks.length / ms) * 1000 };
+}
+
+/** Bucket end → "closed" bar event received, per symbol. */
+async function completion(): Promise<{ p50: number; p99: number; max: number; samples: number }> {
+  const prefix = `bench-${randomUUID()}`;
+  const keys = liveKeys(prefix);
+  const syms = names.slice(0, LAT_SYMBOLS);
+  const cmd = client();
+  const writer = new TickWriter({ redis: cmd, key: keys.ticks(0) });
+  const ac = new AbortController();
+  const run = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 1_000, persist: process.env.LAT_PERSIST !== "0" });
+  // Reader of the bar-event streams.
+  const reader = client();
+  const boundaryAt = new Map<number, number>();
+  const lat: number[] = [];
+  let stop = false;
+  const last = new Map(syms.map((s) => [keys.bars(s), "0"])); // fresh streams: read from the start
+  const reading = (async () => {
+    while (!stop) {
+      const r = (await reader.xread("COUNT", 1000, "BLOCK", 200, "STREAMS", ...last.keys(), ...last.values())) as [string, [string, string[]][]][] | null;
+      const now = performance.now();
+      for (const [key, entries] of r ?? []) {
+        for (const [id, fields] of entries) {
+          last.set(key, id);
+          const ev = JSON.parse(fields[1]!) as { bars: { tf: string; ts: number; status: string }[] };
+          for (const b of ev.bars) {
+            if (b.tf !== "1m" || b.status !== "closed") continue;
+            const t0 = boundaryAt.get(b.ts + 60_000);
+            if (t0 !== undefined) lat.push(now - t0);
+          }
+        }
+      }
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 300));
+  const start = session.open;
+  for (let m = 0; m < LAT_MINUTES; m++) {
+    const t = start + m * 60_000;
+    const prints = syms.map((s, i) => ({ symbol: s, ts: t + 1_000 + i * 100, price: 100 + (m % 7), size: 10 }));
+    writer.push("sim", prints, t + 30_000);
+    await new Promise((r) => setTimeout(r, 12));
+    await writer.flush();
+    // The bucket ends: the clock entry that closes it.
+    const end = t + 60_000;
+    boundaryAt.set(end, performance.now());
+    writer.push("sim", [], end, null);
+    await writer.flush();
+    await new Promise((r) => setTimeout(r, 12));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  stop = true;
+  await reading;
+  ac.abort();
+  await run;
+  const expected = LAT_SYMBOLS * LAT_MINUTES;
+  if (lat.length < expected * 0.99) throw new Error(`only ${lat.length} of ${expected} closed bars observed`);
+  return { p50: percentile(lat, 50), p99: percentile(lat, 99), max: Math.max(...lat), samples: lat.length };
+}
+
+try {
+  log("throughput without storage");
+  const noStore = await throughput(false);
+  log(`  ${Math.round(noStore.perS)} prints/s`);
+  log("throughput with storage");
+  const store = await throughput(true);
+  log(`  ${Math.round(store.perS)} prints/s`);
+  log(`bar completion latency: ${LAT_SYMBOLS} symbols × ${LAT_MINUTES} minutes`);
+  const c = await completion();
+  log(`  p50 ${c.p50.toFixed(2)} ms, p99 ${c.p99.toFixed(2)} ms`);
+  const out = {
+    ticks_per_s: Math.round(store.perS),
+    ticks_per_s_no_store: Math.round(noStore.perS),
+    append_ticks_per_s: Math.round(store.appendPerS),
+    prints: ticks.length,
+    symbols: SYMBOLS,
+    bar_completion_p50_ms: Number(c.p50.toFixed(2)),
+    bar_completion_p99_ms: Number(c.p99.toFixed(2)),
+    bar_completion_max_ms: Number(c.max.toFixed(2)),
+    bar_completion_samples: c.samples,
+    quick,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+} finally {
+  for (const r of clients) r.disconnect();
+  await pg().$client.end({ timeout: 2 });
+  await db.cleanup();
+}
