@@ -71,6 +71,20 @@ async function main() {
     say(`loaded ${r.symbols} symbols in ${((Date.now() - t0) / 1000).toFixed(1)} s; features are computed by the ml worker`);
     const { enqueue } = await import("@/server/queues/producers");
     await enqueue("computeFeatures", { featureSet: "core-v1", timeframe: "1d" }, { jobId: "compute-features-demo-initial" });
+    const { seedLiveDemo } = await import("@/server/services/live/seed-live-demo");
+    const demo = await seedLiveDemo();
+    say(`live demo: ${demo.symbols.length} simulated symbols added, their history is being backfilled by the ingest worker`);
+  }
+
+  // The offline live feed: replay the last closed session of the simulated demo symbols (LIVE_REPLAY_ON_START=false turns it off).
+  const { serverEnv } = await import("@/server/env");
+  if (serverEnv().LIVE_REPLAY_ON_START) {
+    const { startDemoReplay } = await import("@/server/services/live/seed-live-demo");
+    const r = await startDemoReplay(serverEnv().LIVE_REPLAY_SPEED).catch((err: Error) => {
+      say(`live demo replay not started: ${err.message}`);
+      return null;
+    });
+    if (r) say(`live demo: replaying ${new Date(r.from).toISOString().slice(0, 10)} for ${r.symbols.join(", ")} at ${r.speed}× (see /symbols/${r.symbols[0]})`);
   }
 
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {

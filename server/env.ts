@@ -121,7 +121,7 @@ export const ZServerEnv = z.object({
   LIVE_REPLAY_SPEED: z.coerce.number().min(1).max(1000).default(60),
   LIVE_REPLAY_ON_START: z
     .enum(["true", "false", "1", "0", ""])
-    .default("false")
+    .default("true")
     .transform((v) => v === "true" || v === "1"),
   BINANCE_WS_URL: optionalString.pipe(z.url().optional()),
   ALPACA_WS_URL: optionalString.pipe(z.url().optional()),
