@@ -44,7 +44,7 @@ export function AppNav({ sections }: { sections: { title: string; items: NavItem
               key={it.href}
               href={it.href}
               className="nav-link"
-              aria-current={pathname === it.href || pathname.startsWith(`${it.href}/`) ? "page" : undefined}
+              aria-current={pathname === it.href || (it.href !== "/" && pathname.startsWith(`${it.href}/`)) ? "page" : undefined}
             >
               {it.label}
               {it.href === "/alerts" && live.unread > 0 ? (

@@ -20,6 +20,8 @@ test("a wrong password shows an error and stays on login", async ({ page }) => {
 
 test("admin logs in, sees live system health and queues, and logs out", async ({ page }) => {
   await login(page, admin().email, admin().password);
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await page.getByRole("link", { name: "System" }).click();
   await expect(page.getByRole("heading", { name: "System" })).toBeVisible();
   await expect(page.getByTestId("card-overall")).toContainText("healthy");
   await expect(page.getByTestId("card-db")).toContainText("up");

@@ -16,5 +16,6 @@ export async function login(page: Page, email: string, password: string): Promis
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/system$/);
+  // Signed in: the dashboard (home page).
+  await expect(page).toHaveURL(/\/$/);
 }

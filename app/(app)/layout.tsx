@@ -13,6 +13,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     {
       title: "Markets",
       items: [
+        { href: "/", label: "Dashboard" },
         { href: "/scanner", label: "Scanner" },
         { href: "/alerts", label: "Alerts" },
         { href: "/data", label: "Market data" },

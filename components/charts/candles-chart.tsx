@@ -382,8 +382,10 @@ export function CandlesChart({
           h.volume.setData(d.volume);
         } else {
           for (let i = plan.from; i < bars.length; i++) {
-            h.candles.update(toCandle(bars[i]!));
-            h.volume.update(toVolume(bars[i]!, h.colors));
+            // Bars before the previous last one (a late print re-emitted a closed bar) need historicalUpdate.
+            const historical = i < prev.bars.length - 1;
+            h.candles.update(toCandle(bars[i]!), historical);
+            h.volume.update(toVolume(bars[i]!, h.colors), historical);
           }
         }
         break;
@@ -472,6 +474,8 @@ export function CandlesChart({
       data-testid="candles-chart"
       data-timeframe={timeframe}
       data-bars={bars.length}
+      data-last-ts={bars.length ? bars[bars.length - 1]!.ts : undefined}
+      data-last-close={bars.length ? bars[bars.length - 1]!.close : undefined}
       data-indicators={plans.map((p) => p.key).join(" ")}
       aria-busy={loading}
       style={{ position: "relative", width: "100%", height: totalHeight }}

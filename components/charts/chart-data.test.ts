@@ -86,6 +86,16 @@ describe("planBarsUpdate", () => {
     expect(planBarsUpdate(base, next)).toEqual({ kind: "update", from: 9 });
   });
 
+  it("updates a recently closed bar in place (late print) together with the forming one", () => {
+    const next = base.map((b, i) => (i === 8 ? { ...b, close: b.close + 0.25 } : i === 9 ? { ...b, close: 1 } : b));
+    expect(planBarsUpdate(base, next)).toEqual({ kind: "update", from: 8 });
+    const appended = [...next, ...makeBars(1, Date.UTC(2024, 0, 11))];
+    expect(planBarsUpdate(base, appended)).toEqual({ kind: "update", from: 8 });
+    // Further back than the live tail: redraw.
+    const older = base.map((b, i) => (i === 2 ? { ...b, close: 0 } : b));
+    expect(planBarsUpdate(base, older)).toEqual({ kind: "reset" });
+  });
+
   it("detects prepended history", () => {
     const older = makeBars(5, Date.UTC(2024, 0, 1) - 5 * DAY);
     expect(planBarsUpdate(base, [...older, ...base])).toEqual({ kind: "prepend", count: 5 });

@@ -62,11 +62,15 @@ function sameBar(a: ChartBar, b: ChartBar): boolean {
   return a.ts === b.ts && a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume;
 }
 
+/** Live bars may change this many bars back from the end (a late print re-emits a closed bar) and still update in place. */
+export const LIVE_TAIL_BARS = 3;
+
 /**
  * How to bring the chart from `prev` to `next` without recreating it:
  * - none: nothing changed;
- * - update: bars from index `from` on are new or changed (the last bar ticking, new bars at the end):
- *   series.update() each of them;
+ * - update: bars from index `from` on are new or changed (the last bar ticking, new bars at the end,
+ *   a recently closed bar updated by a late print): series.update() each of them (bars before
+ *   prev's last one with `historicalUpdate`);
  * - prepend: `count` older bars were added before `prev` (the tail may also have changed): setData and
  *   keep the visible range on the same bars;
  * - reset: anything else (other symbol, timeframe, adjusted prices): setData.
@@ -111,6 +115,12 @@ export function planBarsUpdate(prev: readonly ChartBar[], next: readonly ChartBa
     if (i === last && next[last]!.ts === prev[last]!.ts) {
       const from = sameBar(prev[last]!, next[last]!) ? prev.length : last;
       return from === next.length ? { kind: "none" } : { kind: "update", from };
+    }
+    // A bar in the live tail changed (same times): update from it.
+    if (i >= prev.length - LIVE_TAIL_BARS) {
+      let k = i;
+      while (k <= last && next[k]!.ts === prev[k]!.ts) k++;
+      if (k > last) return { kind: "update", from: i };
     }
     return { kind: "reset" };
   }

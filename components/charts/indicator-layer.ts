@@ -154,7 +154,8 @@ export class IndicatorLayer {
       // Outputs are in layout order, so the handles map 1:1 onto the new plan's outputs.
       e.series.forEach((s, i) => (s.out = plan.outputs[i]!));
       this.applyStyle(e, plan, slot, input);
-      const tail = newData && change.kind === "update" && e.bars === this.bars && e.plan?.paramsKey === plan.paramsKey;
+      // In place only from the previous last bar on (older points would need historicalUpdate): else setData.
+      const tail = newData && change.kind === "update" && change.from >= this.bars.length - 1 && e.bars === this.bars && e.plan?.paramsKey === plan.paramsKey;
       for (const s of e.series) {
         if (!newData && !s.out.coloring) continue;
         const colors = s.out.coloring === "macd" ? macdColors(input.theme) : histColors(input.theme);

@@ -4,3 +4,4 @@ export * from "./market";
 export * from "./features";
 export * from "./scans";
 export * from "./alerts";
+export * from "./watchlists";

@@ -6,8 +6,11 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { CandlesChart } from "@/components/charts/candles-chart";
 import { IndicatorPicker } from "@/components/charts/indicator-picker";
 import { DEFAULT_CHART_INDICATORS, parseChartIndicators, type ChartIndicatorsValue } from "@/components/charts/indicator-series";
+import { mergeLiveBars } from "@/components/charts/live-bars";
+import { LiveStatusBadge } from "@/components/live-status-badge";
 import { fmtInt, fmtUtc } from "@/components/ui/format";
 import { useTRPC, useTRPCClient } from "@/components/providers/trpc";
+import { useLiveBars } from "./use-live-bars";
 
 const TIMEFRAMES = ["1m", "5m", "15m", "1h", "4h", "1d"] as const;
 type Tf = (typeof TIMEFRAMES)[number];
@@ -45,7 +48,10 @@ export function SymbolView({ symbol }: { symbol: string }) {
     queryFn: ({ pageParam }) => client.market.bars.get.query({ symbol, timeframe, adjusted, limit: PAGE, ...(pageParam ? { to: pageParam } : {}) }),
     getNextPageParam: (last) => (last.hasMore && last.bars.length ? last.bars[0]!.ts : undefined),
   });
-  const series = useMemo(() => (bars.data ? [...bars.data.pages].reverse().flatMap((p) => p.bars) : []), [bars.data]);
+  const history = useMemo(() => (bars.data ? [...bars.data.pages].reverse().flatMap((p) => p.bars) : []), [bars.data]);
+  // Live: the forming candle and new candles from bars.live, merged over the loaded history by ts.
+  const live = useLiveBars(symbol, timeframe, adjusted);
+  const series = useMemo(() => (bars.isSuccess ? mergeLiveBars(history, live.bars) : history), [bars.isSuccess, history, live.bars]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = bars;
   const onNeedMore = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
@@ -65,6 +71,7 @@ export function SymbolView({ symbol }: { symbol: string }) {
           <span className="mono">{symbol}</span> {meta?.name ? <span className="muted" style={{ fontWeight: 400 }}>{meta.name}</span> : null}
         </h1>
         <span className="spacer" />
+        <LiveStatusBadge streamConnected={live.connected} lastEvent={live.event} note={live.applies ? null : "adjusted view: live updates paused"} />
         {last ? (
           <span className="stat-value" data-testid="last-close">
             {last.close.toFixed(2)}{" "}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { summarizeLiveStatus } from "./live-status";
+
+const NOW = 1_700_000_000_000;
+const collector = (over: Record<string, unknown> = {}) =>
+  JSON.stringify({ provider: "replay", state: "live", breaker: "closed", subscribed: 3, rejected: 0, lastMessageAt: NOW - 100, lastTickAt: NOW - 100, reconnects: 0, malformed: 0, duplicates: 0, lastError: null, updatedAt: NOW - 1_000, ...over });
+const builder = (over: Record<string, unknown> = {}) => JSON.stringify({ state: "running", updatedAt: NOW - 500, lagMs: 3, ...over });
+
+describe("summarizeLiveStatus", () => {
+  it("nothing running is disconnected, honestly", () => {
+    expect(summarizeLiveStatus({}, NOW, 10_000)).toMatchObject({ overall: "disconnected", reason: "no collector is running", collectors: [], builder: null });
+  });
+
+  it("fresh live collector + builder is live; details of the builder are passed on", () => {
+    const s = summarizeLiveStatus({ replay: collector(), builder: builder() }, NOW, 10_000);
+    expect(s.overall).toBe("live");
+    expect(s.collectors[0]).toMatchObject({ provider: "replay", effectiveState: "live", stale: false, ageMs: 1_000, breaker: "closed" });
+    expect(s.builder).toMatchObject({ state: "running", stale: false, details: { lagMs: 3 } });
+  });
+
+  it("a status older than the window counts as disconnected", () => {
+    const s = summarizeLiveStatus({ replay: collector({ updatedAt: NOW - 10_001 }), builder: builder() }, NOW, 10_000);
+    expect(s.collectors[0]).toMatchObject({ effectiveState: "disconnected", stale: true });
+    expect(s.overall).toBe("disconnected");
+    expect(summarizeLiveStatus({ replay: collector(), builder: builder({ updatedAt: NOW - 60_000 }) }, NOW, 10_000).overall).toBe("disconnected");
+  });
+
+  it("an open breaker or a stale feed is delayed; junk is skipped", () => {
+    const s = summarizeLiveStatus({ binance: collector({ provider: "binance", state: "connecting", breaker: "open" }), builder: builder(), junk: "{", bad: JSON.stringify({ x: 1 }) }, NOW, 10_000);
+    expect(s.overall).toBe("delayed");
+    expect(s.reason).toBe("binance: connecting, breaker open");
+    expect(s.collectors).toHaveLength(1);
+  });
+});
