@@ -193,6 +193,17 @@ describe("LiveBarBuilder", () => {
     expect(b.drain().rejects).toEqual([{ symbol: "X", source: "v", reason: "late", ts: OPEN + 3_000, price: 99, size: 1 }]);
   });
 
+  it("restarts a symbol's bars when another source takes it over (a new replay of the same session)", () => {
+    const b = newBuilder(["X"]);
+    b.apply("replay:a", [{ symbol: "X", ts: OPEN + 1_000, price: 10, size: 5 }], OPEN + 1_000);
+    b.apply("replay:a", [{ symbol: "X", ts: OPEN + 3 * MIN + 1_000, price: 11, size: 5 }], OPEN + 3 * MIN + 1_000);
+    b.drain();
+    b.apply("replay:b", [{ symbol: "X", ts: OPEN + 2_000, price: 10, size: 5 }], OPEN + 2_000);
+    const s = b.drain();
+    expect(s.rejects).toEqual([]);
+    expect(s.events.get("X")!.find((e) => e.tf === "1m")).toMatchObject({ ts: OPEN, status: "forming", volume: 5, trades: 1 });
+  });
+
   it("rejects invalid, unknown, future and out-of-session prints with a reason", () => {
     const b = newBuilder(["X"]);
     b.apply(

@@ -18,6 +18,8 @@ import type { Tick } from "./tick";
  * - Minutes of the session that passed without a print get a flat bar (o = h = l = c = last close,
  *   volume 0) — but only when the clock moved through them in steps of at most `maxFlatGapMs`; a
  *   bigger jump means the feed was away, which is a gap, not a silent market.
+ * - One feed per symbol: when prints of a symbol arrive from another source (a new replay, a vendor
+ *   failover), the symbol's state restarts from that source's prints (stored bars are upserted).
  * - 5m..1d: the history path's aggregation step (BarAccumulator, the core of `aggregate`) over the
  *   closed 1m bars of the bucket — merged in O(1) as minutes close in order, recomputed when a late print
  *   changes an earlier minute — plus the forming minute for the forming bar. A higher bar closes when the clock passes the bucket's end
@@ -284,14 +286,10 @@ export class LiveBarBuilder {
 
   private state(symbol: string, source: string): SymbolState | null {
     let st = this.states.get(symbol);
-    if (st) {
-      if (st.source !== source) {
-        this.bySource.get(st.source)?.delete(st);
-        st.source = source;
-        this.sourceSet(source).add(st);
-      }
-      return st;
-    }
+    if (st && st.source === source) return st;
+    // A different feed took over the symbol (a new replay, a vendor failover): its bars start from its
+    // own prints; mixing two feeds' prints in one bar would double count.
+    if (st) this.bySource.get(st.source)?.delete(st);
     const cal = this.meta.get(symbol);
     if (!cal) return null;
     st = {

@@ -1,5 +1,6 @@
 import { auth, HydrateClient, prefetch, trpc } from "@/server/rsc";
 import { DataPanel } from "./_components/data-panel";
+import { LivePanel } from "./_components/live-panel";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Market data" };
@@ -13,6 +14,7 @@ export default async function DataPage() {
   return (
     <HydrateClient>
       <DataPanel canWrite={session?.user.role !== "viewer"} />
+      <LivePanel canWrite={session?.user.role !== "viewer"} />
     </HydrateClient>
   );
 }

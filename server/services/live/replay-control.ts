@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { sessionOf, tradingDays } from "@/lib/calendar";
 import { db, redis } from "../../db";
+import { recordAudit } from "../audit/record-audit";
 import { liveKeys } from "./keys";
 
 /**
@@ -72,6 +73,7 @@ export async function startReplay(opts: StartReplayOptions, client: Redis = redi
     requestedAt: Date.now(),
   });
   await client.set(liveKeys().control, JSON.stringify(req));
+  if (opts.userId) await recordAudit({ actorId: opts.userId, action: "live.replay.start", target: req.id, detail: { symbols: req.symbols.length, from: req.from, to: req.to, speed: req.speed } });
   return req;
 }
 
@@ -84,4 +86,31 @@ export async function readReplayRequest(client: Redis, prefix?: string): Promise
   if (!raw) return null;
   const p = ZReplayRequest.safeParse(JSON.parse(raw));
   return p.success ? p.data : null;
+}
+
+export const ZReplayState = z.object({
+  request: ZReplayRequest.nullable(),
+  /** Replay clock (market time, ms) and whether it reached the end, as last reported by the collector. */
+  clock: z.number().nullable(),
+  done: z.boolean(),
+  updatedAt: z.number().nullable(),
+});
+export type TReplayState = z.infer<typeof ZReplayState>;
+
+/** The requested replay and its progress (from the replay collector's status entry). */
+export async function getReplayState(client: Redis = redis()): Promise<TReplayState> {
+  const keys = liveKeys();
+  const [request, raw] = await Promise.all([readReplayRequest(client), client.hget(keys.status, "replay")]);
+  let clock: number | null = null;
+  let done = false;
+  let updatedAt: number | null = null;
+  if (raw) {
+    const s = z.object({ replay: z.object({ id: z.string(), clock: z.number(), done: z.boolean() }).optional(), updatedAt: z.number() }).safeParse(JSON.parse(raw));
+    if (s.success && s.data.replay && request && s.data.replay.id === request.id) {
+      clock = s.data.replay.clock;
+      done = s.data.replay.done;
+      updatedAt = s.data.updatedAt;
+    }
+  }
+  return { request, clock, done, updatedAt };
 }

@@ -122,9 +122,11 @@ export async function runCollectors(opts: RunCollectorsOptions): Promise<void> {
     collectors.set("replay", collector);
     const replayInfo = () => ({ replay: { id: req.id, from: req.from, to: req.to, speed: req.speed, symbols: req.symbols, clock: collector.clock(), done: collector.done } });
     unsub.push(collector.onStatus((s) => publishStatus(s, replayInfo())));
+    // Each replay is its own source (clock): a new replay of the same session restarts its symbols' bars.
+    const source = `replay:${req.id}`;
     await collector.start((ticks, clock) => {
       if (ticks.length > 0) m.collectorTicks.inc({ provider: "replay" }, ticks.length);
-      writer.push("replay", ticks, clock);
+      writer.push(source, ticks, clock);
     });
     log.info({ id: req.id, symbols: req.symbols.length, from: new Date(req.from).toISOString(), speed: req.speed }, "replay started");
   };

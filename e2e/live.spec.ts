@@ -1,0 +1,56 @@
+import { expect, test } from "@playwright/test";
+import { admin, login, shot } from "./helpers";
+
+/**
+ * The live path end to end on real parts: an analyst starts a replay of a past session from the Data
+ * page (ingest worker: replay collector → Redis Stream → bar builder → Postgres + bar events), opens the
+ * symbol's 1m chart while it plays and watches the last candle change through the bars.live
+ * subscription; the badge reports live with the breaker closed; a watchlist row updates too.
+ */
+test("replay a session and watch the live candle move on the chart and in the watchlist", async ({ page }) => {
+  test.setTimeout(120_000);
+  await login(page, admin().email, admin().password);
+  await page.getByRole("link", { name: "Market data" }).click();
+  const panel = page.getByTestId("live-panel");
+  await expect(panel).toBeVisible();
+  await panel.getByLabel("Replay symbols").fill("SIM0106 SIM0107");
+  await panel.getByLabel("Replay speed").selectOption("300");
+  await panel.getByRole("button", { name: "Start replay" }).click();
+  await expect(panel.getByTestId("replay-state")).toContainText("SIM0106, SIM0107");
+  // The ingest worker picks the request up and streams: the replay collector shows as live.
+  await expect(panel.getByTestId("collectors-table").locator('tr[data-provider="replay"]')).toContainText("live", { timeout: 15_000 });
+  await expect(panel.getByTestId("builder-status")).toContainText(/prints applied/, { timeout: 15_000 });
+  await shot(page, "60-live-feeds");
+
+  await page.goto("/symbols/SIM0106");
+  await page.getByRole("button", { name: "1m", exact: true }).click();
+  const badge = page.getByTestId("live-badge");
+  await expect(badge).toHaveAttribute("data-state", "live", { timeout: 20_000 });
+  await expect(badge).toHaveAttribute("data-breaker", /closed/);
+  const chart = page.getByTestId("candles-chart");
+  await expect(chart).toHaveAttribute("data-last-ts", /\d+/, { timeout: 20_000 });
+  // Watch the last candle change: a new minute appears or the forming one moves.
+  const before = { ts: await chart.getAttribute("data-last-ts"), close: await chart.getAttribute("data-last-close"), bars: await chart.getAttribute("data-bars") };
+  await expect
+    .poll(async () => `${await chart.getAttribute("data-last-ts")}|${await chart.getAttribute("data-last-close")}|${await chart.getAttribute("data-bars")}`, { timeout: 20_000 })
+    .not.toBe(`${before.ts}|${before.close}|${before.bars}`);
+  await expect.poll(async () => Number(await badge.getAttribute("data-updates")), { timeout: 20_000 }).toBeGreaterThan(3);
+  await shot(page, "61-live-chart");
+
+  // The dashboard watchlist follows the same feed.
+  await page.getByRole("link", { name: "Dashboard" }).click();
+  const tile = page.getByTestId("watchlist-tile");
+  await tile.getByLabel("Add symbol").fill("SIM0107");
+  await tile.getByRole("button", { name: "Add" }).click();
+  const row = tile.locator('[data-testid="watchlist-row"][data-symbol="SIM0107"]');
+  await expect(row).toBeVisible();
+  const last = row.getByTestId("watchlist-last");
+  await expect(last).toHaveAttribute("data-value", /\d/, { timeout: 20_000 });
+  const v0 = await last.getAttribute("data-value");
+  await expect.poll(() => last.getAttribute("data-value"), { timeout: 20_000 }).not.toBe(v0);
+  await shot(page, "62-live-watchlist");
+
+  await page.getByRole("link", { name: "Market data" }).click();
+  await page.getByTestId("live-panel").getByRole("button", { name: "Stop replay" }).click();
+  await expect(page.getByTestId("live-panel")).toContainText("No replay requested.");
+});
