@@ -11,10 +11,19 @@
  *   25 ms of wall time; at each bucket end a clock entry is appended (t0) and every symbol's "closed"
  *   1m bar event is timed when a reader (XREAD BLOCK on the 50 bar-event streams) receives it (t1);
  *   p99 of t1 − t0 over all symbols and minutes (300 minutes; --quick 100). Storage runs concurrently.
- * - tick_to_browser_p99_ms: bench/live-browser.ts (needs the built app), reported separately.
- * Last stdout line: { ticks_per_s, ticks_per_s_no_store, append_ticks_per_s, bar_completion_p50_ms, bar_completion_p99_ms, … }
+ * - tick_to_browser_p99_ms: the built web app (`next start`, needs `npm run build`) and Chromium (Debian's,
+ *   via executablePath) with 50 bars.live subscriptions (one per symbol, 1m) open as EventSources across
+ *   10 pages on 127.0.0.1..10, 5 each (Chromium allows 6 connections per host), default throttle (4 updates/s per
+ *   subscription). The bench appends one print per symbol every 500 ms with rcv = wall time just before
+ *   the XADD; the page records Date.now() − receivedAt of every update (same machine clock); p50/p99.
+ *   The bar builder runs in this process, the web server in its own.
+ * Last stdout line: { ticks_per_s, ticks_per_s_no_store, append_ticks_per_s, bar_completion_p50_ms, bar_completion_p99_ms, tick_to_browser_p50_ms, tick_to_browser_p99_ms, … }
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Page } from "@playwright/test";
 import type { Redis } from "ioredis";
 import type { Tick } from "@/lib/live/tick";
 import { createSimulator } from "@/lib/sim";
@@ -149,6 +158,100 @@ async function completion(): Promise<{ p50: number; p99: number; max: number; sa
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), max: Math.max(...lat), samples: lat.length };
 }
 
+/** Tick → browser over bars.live in Chromium with 50 subscriptions. */
+async function browserLatency(): Promise<{ p50: number; p99: number; samples: number } | null> {
+  const root = path.resolve(import.meta.dirname, "..");
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    log("no web build (.next): run `npm run build` to measure tick → browser latency");
+    return null;
+  }
+  const prefix = `bench-${randomUUID()}`;
+  const keys = liveKeys(prefix);
+  const port = 3300 + Math.floor(Math.random() * 500);
+  const base = `http://127.0.0.1:${port}`;
+  const email = "bench@bench.local";
+  const password = `bench-${randomUUID()}`;
+  const { ensureAdmin } = await import("@/server/services/users/ensure-admin");
+  await ensureAdmin({ email, password });
+  const syms = names.slice(0, 50);
+  const web: ChildProcess = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, QUEUE_PREFIX: prefix, NEXTAUTH_URL: base, APP_URL: base, NEXTAUTH_SECRET: process.env.AUTH_SECRET, NODE_ENV: "production", PORT: String(port) },
+  });
+  const ac = new AbortController();
+  const run = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 1_000 });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/api/health`)).status < 500) break;
+      } catch {}
+      if (i > 240) throw new Error("web server did not start");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const context = await browser.newContext();
+    const login = await context.newPage();
+    await login.goto(`${base}/login`);
+    await login.getByLabel("Email").fill(email);
+    await login.getByLabel("Password").fill(password);
+    await login.getByRole("button", { name: "Sign in" }).click();
+    await login.waitForURL(`${base}/`);
+    await login.close(); // its own SSE connections (alerts, watchlist) would take slots of 127.0.0.1's pool
+    // The session cookie works on every loopback host (same server): 10 hosts × 5 SSE connections.
+    const cookies = await context.cookies(base);
+    const hosts = Array.from({ length: 10 }, (_, k) => `127.0.0.${k + 1}`);
+    await context.addCookies(hosts.slice(1).flatMap((h) => cookies.map((c) => ({ name: c.name, value: c.value, domain: h, path: c.path, httpOnly: c.httpOnly, secure: false, sameSite: c.sameSite }))));
+    const pages: Page[] = [];
+    for (let k = 0; k < hosts.length; k++) {
+      const mine = syms.filter((_, i) => i % hosts.length === k);
+      const page = await context.newPage();
+      await page.goto(`http://${hosts[k]}:${port}/api/health`);
+      await page.evaluate((symbols) => {
+        const w = window as unknown as { lat: number[]; snaps: number };
+        w.lat = [];
+        w.snaps = 0;
+        for (const symbol of symbols) {
+          const input = encodeURIComponent(JSON.stringify({ json: { symbol, timeframe: "1m", adjusted: false, limit: 50 } }));
+          const es = new EventSource(`/api/trpc/bars.live?input=${input}`);
+          es.onmessage = (m) => {
+            const now = Date.now();
+            const d = JSON.parse(m.data) as { json?: { kind?: string; receivedAt?: number | null } };
+            const msg = d.json;
+            if (msg?.kind === "snapshot") w.snaps++;
+            else if (msg?.kind === "update" && typeof msg.receivedAt === "number") w.lat.push(now - msg.receivedAt);
+          };
+        }
+      }, mine);
+      pages.push(page);
+    }
+    const snaps = async () => (await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as { snaps: number }).snaps)))).reduce((a, b) => a + b, 0);
+    for (let i = 0; (await snaps()) < syms.length; i++) {
+      if (i > 200) throw new Error(`only ${await snaps()} of ${syms.length} subscriptions got their snapshot`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    log(`${syms.length} subscriptions open in Chromium; streaming prints`);
+    const rounds = quick ? 40 : 120;
+    const t0 = session.open + 3 * 3_600_000;
+    const cmd = client();
+    for (let r = 0; r < rounds; r++) {
+      const ts = t0 + r * 1_000;
+      const prints = syms.map((symbol, i) => ({ symbol, ts, price: 50 + i + (r % 10) / 100, size: 1 + (r % 5) }));
+      await xaddTicks(cmd, keys.ticks(0), "bench", ts, Date.now(), prints);
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+    const lat = (await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as { lat: number[] }).lat)))).flat();
+    if (lat.length < syms.length * rounds * 0.95) throw new Error(`only ${lat.length} of ${syms.length * rounds} updates reached the browser`);
+    return { p50: percentile(lat, 50), p99: percentile(lat, 99), samples: lat.length };
+  } finally {
+    await browser.close();
+    ac.abort();
+    await run;
+    web.kill("SIGTERM");
+  }
+}
+
 try {
   log("throughput without storage");
   const noStore = await throughput(false);
@@ -159,6 +262,9 @@ try {
   log(`bar completion latency: ${LAT_SYMBOLS} symbols × ${LAT_MINUTES} minutes`);
   const c = await completion();
   log(`  p50 ${c.p50.toFixed(2)} ms, p99 ${c.p99.toFixed(2)} ms`);
+  log("tick → browser latency (Chromium, 50 subscriptions)");
+  const b = await browserLatency();
+  if (b) log(`  p50 ${b.p50} ms, p99 ${b.p99} ms over ${b.samples} updates`);
   const out = {
     ticks_per_s: Math.round(store.perS),
     ticks_per_s_no_store: Math.round(noStore.perS),
@@ -169,6 +275,10 @@ try {
     bar_completion_p99_ms: Number(c.p99.toFixed(2)),
     bar_completion_max_ms: Number(c.max.toFixed(2)),
     bar_completion_samples: c.samples,
+    tick_to_browser_p50_ms: b?.p50 ?? null,
+    tick_to_browser_p99_ms: b?.p99 ?? null,
+    tick_to_browser_samples: b?.samples ?? 0,
+    loadavg: (await import("node:os")).loadavg().map((x) => Number(x.toFixed(2))),
     quick,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
