@@ -55,3 +55,39 @@ test("replay a session and watch the live candle move on the chart and in the wa
   await page.getByTestId("live-panel").getByRole("button", { name: "Stop replay" }).click();
   await expect(page.getByTestId("live-panel")).toContainText("No replay requested.");
 });
+
+test("an alert rule on bar close fires from a replayed live bar", async ({ page }) => {
+  test.setTimeout(120_000);
+  await login(page, admin().email, admin().password);
+  await page.goto("/scanner");
+  await page.getByLabel("Scan expression").fill("timeframe 1m universe symbols in (SIM0108) where close > 0 and volume > 0");
+  await expect(page.getByTestId("scan-validation")).toContainText("✓ 1m");
+  await page.getByLabel("Scan name").fill("SIM0108 trades");
+  await page.getByRole("button", { name: "Save scan" }).click();
+  await expect(page.getByTestId("saved-scans")).toContainText("SIM0108 trades");
+
+  await page.getByRole("link", { name: "Alerts" }).click();
+  await page.getByLabel("Rule name").fill("Minute close watch");
+  await page.getByLabel("Saved scan").selectOption({ label: "SIM0108 trades" });
+  await page.getByLabel("Run on").selectOption("bar-close");
+  await page.getByRole("button", { name: "Create rule" }).click();
+  const row = page.getByTestId("alert-rules").getByRole("row", { name: /Minute close watch/ });
+  await expect(row).toContainText("each bar close");
+
+  // Replay a session of SIM0108: the first closed minute is stored, the rule's scan runs, SIM0108 is a new hit.
+  await page.getByRole("link", { name: "Market data" }).click();
+  const panel = page.getByTestId("live-panel");
+  await panel.getByLabel("Replay symbols").fill("SIM0108");
+  await panel.getByLabel("Replay speed").selectOption("60");
+  await panel.getByRole("button", { name: "Start replay" }).click();
+  await expect(panel.getByTestId("replay-state")).toContainText(/^SIM0108 · .* at 60×/);
+  await expect(page.getByRole("status").filter({ hasText: "Minute close watch" }).first()).toBeVisible({ timeout: 45_000 });
+  await page.getByRole("link", { name: "Alerts" }).click();
+  const inbox = page.getByTestId("alert-inbox");
+  await expect(inbox.getByText("Minute close watch").first()).toBeVisible();
+  await expect(inbox).toContainText("SIM0108");
+  await shot(page, "63-live-bar-alert");
+  await page.getByRole("link", { name: "Market data" }).click();
+  await page.getByTestId("live-panel").getByRole("button", { name: "Stop replay" }).click();
+  await expect(page.getByTestId("live-panel")).toContainText("No replay requested.");
+});

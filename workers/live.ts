@@ -3,6 +3,7 @@ import { logger } from "@/server/logger";
 import { createLiveCollector } from "@/server/providers/live";
 import type { LiveCollector, LiveProviderId } from "@/server/providers/live/types";
 import { createRedis } from "@/server/redis";
+import { dispatchBarClose } from "@/server/services/alerts/dispatch-bar-close";
 import { runBarBuilder } from "@/server/services/live/run-bar-builder";
 import { runCollectors } from "@/server/services/live/run-collectors";
 
@@ -51,7 +52,16 @@ export function startLive(): LiveHandle {
     tasks.push(loop());
   };
   keepRunning("bar-builder", () =>
-    runBarBuilder({ redis: blocking, commands, signal: ac.signal, graceMs: env.LIVE_GRACE_MS, maxFlatGapMs: env.LIVE_MAX_FLAT_GAP_MS, leaseMs: env.LIVE_LEASE_MS }),
+    runBarBuilder({
+      redis: blocking,
+      commands,
+      signal: ac.signal,
+      graceMs: env.LIVE_GRACE_MS,
+      maxFlatGapMs: env.LIVE_MAX_FLAT_GAP_MS,
+      leaseMs: env.LIVE_LEASE_MS,
+      // Saved scans / alert rules scheduled "on bar close" run once the closed bars are stored.
+      onBarsClosed: (closes) => Promise.all(closes.map((c) => dispatchBarClose(c))),
+    }),
   );
   const hasReplay = env.LIVE_SOURCES.includes("replay");
   if (env.LIVE_SOURCES.length > 0) keepRunning("collectors", () => runCollectors({ commands, signal: ac.signal, vendors: vendorCollectors(env), replay: hasReplay }));

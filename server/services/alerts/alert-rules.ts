@@ -8,6 +8,11 @@ import { getQueue } from "../../queues/producers";
 
 const CRON_RE = /^(\*|[0-9,\-*/]+)( (\*|[0-9,\-*/]+)){4}$/;
 
+/** Schedule value for "on each bar close of the scan's timeframe" (driven by the live bar builder). */
+export const BAR_CLOSE_SCHEDULE = "bar-close";
+const SCHEDULE_ERROR = `Schedule must be a 5-field cron expression (UTC) or "${BAR_CLOSE_SCHEDULE}"`;
+const validSchedule = (s: string) => s === BAR_CLOSE_SCHEDULE || CRON_RE.test(s);
+
 export interface AlertRuleInput {
   name: string;
   scanId: string;
@@ -19,10 +24,13 @@ export interface AlertRuleInput {
 
 const schedulerId = (ruleId: string) => jobId("alert-rule", ruleId);
 
-/** Keep the rule's BullMQ job scheduler in step with the rule (active → upserted, else removed). */
+/**
+ * Keep the rule's BullMQ job scheduler in step with the rule (active cron rule → upserted, else removed).
+ * Bar-close rules have no scheduler: the live bar builder dispatches them (dispatch-bar-close.ts).
+ */
 async function syncSchedule(rule: { id: string; schedule: string; active: boolean }): Promise<void> {
   const q = getQueue("runScan");
-  if (rule.active) {
+  if (rule.active && rule.schedule !== BAR_CLOSE_SCHEDULE) {
     await q.upsertJobScheduler(schedulerId(rule.id), { pattern: rule.schedule, tz: "UTC" }, { name: QUEUES.runScan.name, data: { ruleId: rule.id } });
   } else {
     await q.removeJobScheduler(schedulerId(rule.id));
@@ -46,7 +54,7 @@ export async function listAlertRules({ userId }: { userId: string }) {
 
 /** Create a rule on one of the caller's saved scans. A webhook gets a fresh signing secret, returned once. */
 export async function createAlertRule({ userId, input }: { userId: string; input: AlertRuleInput }) {
-  if (!CRON_RE.test(input.schedule)) throw new AppError("BAD_REQUEST", { userMessage: "Schedule must be a 5-field cron expression (UTC)" });
+  if (!validSchedule(input.schedule)) throw new AppError("BAD_REQUEST", { userMessage: SCHEDULE_ERROR });
   const [scan] = await db().select({ id: savedScans.id }).from(savedScans).where(and(eq(savedScans.id, input.scanId), eq(savedScans.userId, userId)));
   if (!scan) throw new AppError("NOT_FOUND", { userMessage: "Saved scan not found" });
   const webhookSecret = input.webhookUrl ? randomBytes(24).toString("base64url") : null;
@@ -59,7 +67,7 @@ export async function createAlertRule({ userId, input }: { userId: string; input
 }
 
 export async function updateAlertRule({ userId, id, patch }: { userId: string; id: string; patch: Partial<Pick<AlertRuleInput, "name" | "schedule" | "cooldownMinutes" | "active">> }) {
-  if (patch.schedule !== undefined && !CRON_RE.test(patch.schedule)) throw new AppError("BAD_REQUEST", { userMessage: "Schedule must be a 5-field cron expression (UTC)" });
+  if (patch.schedule !== undefined && !validSchedule(patch.schedule)) throw new AppError("BAD_REQUEST", { userMessage: SCHEDULE_ERROR });
   const [row] = await db().update(alertRules).set(patch).where(and(eq(alertRules.id, id), eq(alertRules.userId, userId))).returning(publicColumns);
   if (!row) throw new AppError("NOT_FOUND", { userMessage: "Alert rule not found" });
   await syncSchedule(row);

@@ -44,6 +44,8 @@ export interface RunBarBuilderOptions {
   leaseMs?: number;
   /** Store bars in Postgres (default true; a benchmark of the stream path alone may turn it off). */
   persist?: boolean;
+  /** Bars closed and stored: (timeframe, bucket) once per bucket (bar-close scans and alerts). */
+  onBarsClosed?: (closes: { timeframe: Timeframe; ts: number }[]) => Promise<unknown>;
   /** Called after each applied batch (tests, benchmarks). */
   onStep?: (step: BuilderStep, entries: number) => void;
   prefix?: string;
@@ -55,6 +57,7 @@ interface SymbolInfo {
 
 interface PersistJob {
   writes: BuilderStep["writes"];
+  closes: { timeframe: Timeframe; ts: number }[];
   rejects: TickReject[];
   snapshot: BuilderSnapshot;
   ackIds: string[];
@@ -218,6 +221,8 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       while (queue.length > 0) {
         const jobs = queue.splice(0, queue.length);
         await persistJobs(jobs, symbols, persist, commands, streamKey, stateKey);
+        const closes = jobs.flatMap((j) => j.closes);
+        if (closes.length > 0 && opts.onBarsClosed) await opts.onBarsClosed(closes).catch((err: Error) => log.error({ err: err.message }, "bar-close dispatch failed"));
       }
     };
     const kick = () => {
@@ -233,6 +238,7 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
 
     let processed = 0;
     let lastStatus = 0;
+    const dispatched = new Set<string>();
     const publishStatus = async (force = false) => {
       const now = Date.now();
       if (!force && now - lastStatus < 1_000) return;
@@ -278,7 +284,19 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       }
       for (const r of step.rejects) m.rejects.inc({ reason: r.reason });
       opts.onStep?.(step, raw.length);
-      queue.push({ writes: step.writes, rejects: step.rejects, snapshot: builder.snapshot(step.events.keys()), ackIds: [...entries.map((e) => e.id), ...bad] });
+      // Buckets closed in this step, once each (a bucket closes for all symbols of a source together).
+      const closes: PersistJob["closes"] = [];
+      for (const bars of step.events.values()) {
+        for (const b of bars) {
+          if (b.status !== "closed") continue;
+          const key = `${b.tf}:${b.ts}`;
+          if (dispatched.has(key)) continue;
+          dispatched.add(key);
+          closes.push({ timeframe: b.tf, ts: b.ts });
+        }
+      }
+      if (dispatched.size > 10_000) dispatched.clear();
+      queue.push({ closes, writes: step.writes, rejects: step.rejects, snapshot: builder.snapshot(step.events.keys()), ackIds: [...entries.map((e) => e.id), ...bad] });
       kick();
       // Back-pressure: never run far ahead of the database.
       if (queue.length > 50 && persisting) await persisting;

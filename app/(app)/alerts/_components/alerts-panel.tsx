@@ -63,9 +63,23 @@ export function AlertsPanel() {
           </select>
         </label>
         <label className="field">
-          Schedule (cron, UTC)
-          <input className="input mono" value={form.schedule} onChange={(e) => setForm({ ...form, schedule: e.target.value })} style={{ width: 130 }} />
+          Run
+          <select
+            className="input"
+            aria-label="Run on"
+            value={form.schedule === "bar-close" ? "bar-close" : "cron"}
+            onChange={(e) => setForm({ ...form, schedule: e.target.value === "bar-close" ? "bar-close" : "45 22 * * 1-5" })}
+          >
+            <option value="cron">on a schedule (cron, UTC)</option>
+            <option value="bar-close">on each bar close (live)</option>
+          </select>
         </label>
+        {form.schedule !== "bar-close" ? (
+          <label className="field">
+            Schedule (cron, UTC)
+            <input className="input mono" value={form.schedule} onChange={(e) => setForm({ ...form, schedule: e.target.value })} style={{ width: 130 }} />
+          </label>
+        ) : null}
         <label className="field">
           Cooldown (min)
           <input className="input" type="number" min={0} value={form.cooldownMinutes} onChange={(e) => setForm({ ...form, cooldownMinutes: Number(e.target.value) })} style={{ width: 90 }} />
@@ -109,7 +123,7 @@ export function AlertsPanel() {
               <tr key={r.id}>
                 <td>{r.name}</td>
                 <td>{scanName(r.scanId)}</td>
-                <td className="mono">{r.schedule}</td>
+                <td className="mono">{r.schedule === "bar-close" ? "each bar close" : r.schedule}</td>
                 <td className="num">{r.cooldownMinutes} min</td>
                 <td className="mono">{r.webhookUrl ?? "—"}</td>
                 <td>{r.active ? <span className="badge ok">active</span> : <span className="badge">paused</span>}</td>
