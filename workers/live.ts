@@ -3,7 +3,7 @@ import { logger } from "@/server/logger";
 import { createLiveCollector } from "@/server/providers/live";
 import type { LiveCollector, LiveProviderId } from "@/server/providers/live/types";
 import { createRedis } from "@/server/redis";
-import { dispatchBarClose } from "@/server/services/alerts/dispatch-bar-close";
+import { handleBarsClosed } from "@/server/services/live/handle-bars-closed";
 import { runBarBuilder } from "@/server/services/live/run-bar-builder";
 import { runCollectors } from "@/server/services/live/run-collectors";
 
@@ -59,8 +59,8 @@ export function startLive(): LiveHandle {
       graceMs: env.LIVE_GRACE_MS,
       maxFlatGapMs: env.LIVE_MAX_FLAT_GAP_MS,
       leaseMs: env.LIVE_LEASE_MS,
-      // Saved scans / alert rules scheduled "on bar close" run once the closed bars are stored.
-      onBarsClosed: (closes) => Promise.all(closes.map((c) => dispatchBarClose(c))),
+      // Once the closed bars are stored: bar-close alert rules, and the feature store's new rows.
+      onBarsClosed: handleBarsClosed,
     }),
   );
   const hasReplay = env.LIVE_SOURCES.includes("replay");

@@ -9,7 +9,7 @@ import { serverEnv } from "../../env";
 import { getQueue } from "../../queues/producers";
 import { createRedis } from "../../redis";
 import { createCaller } from "../../root";
-import { dispatchBarClose } from "../alerts/dispatch-bar-close";
+import { handleBarsClosed } from "./handle-bars-closed";
 import { upsertSymbols } from "../market/upsert-symbols";
 import { liveKeys } from "./keys";
 import { runBarBuilder } from "./run-bar-builder";
@@ -17,7 +17,8 @@ import { TickWriter } from "./tick-stream";
 
 /**
  * "On bar close" alert rules: prints → bar builder → 1m bars stored → the bucket's close dispatches the
- * rule's scan (run-scan worker) → in-app alert events for the new hits, once per bar.
+ * rule's scan (run-scan worker) → in-app alert events for the new hits, once per bar; the daily bar's
+ * close queues the feature store's refresh from that day.
  */
 const clients: Redis[] = [];
 const client = () => {
@@ -27,8 +28,10 @@ const client = () => {
 };
 
 afterAll(async () => {
-  await getQueue("runScan").obliterate({ force: true });
-  await getQueue("runScan").close();
+  for (const q of ["runScan", "computeFeatures"] as const) {
+    await getQueue(q).obliterate({ force: true });
+    await getQueue(q).close();
+  }
   for (const r of clients) r.disconnect();
   await db().$client.end({ timeout: 2 });
 });
@@ -46,7 +49,7 @@ describe("bar-close alert rules", () => {
     const worker = createRunScanWorker({ connection: client(), prefix: serverEnv().QUEUE_PREFIX, lockMs: 30_000 });
     const prefix = `test-${randomUUID()}`;
     const ac = new AbortController();
-    const builder = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 100, onBarsClosed: (closes) => Promise.all(closes.map((c) => dispatchBarClose(c))) });
+    const builder = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 100, onBarsClosed: handleBarsClosed });
     const writer = new TickWriter({ redis: client(), key: liveKeys(prefix).ticks(0) });
     const open = sessionOf("NYSE", Date.parse("2025-06-12T00:00:00Z"))!.open;
     // Minute 1: BCLA up, BCLB down. Minute 2: both up (BCLB becomes a new hit).
@@ -71,6 +74,12 @@ describe("bar-close alert rules", () => {
     await expect.poll(async () => (await inbox()).map((e) => e.symbol).sort(), { timeout: 20_000, interval: 200 }).toEqual(["BCLA", "BCLB"]);
     const events = await inbox();
     expect(events.find((e) => e.symbol === "BCLB")!.barTs.getTime()).toBe(open + 60_000);
+
+    // The session's end closes the daily bar: the feature store is refreshed from that day on.
+    writer.push("v", [], sessionOf("NYSE", open)!.close);
+    await writer.flush();
+    const day = Date.parse("2025-06-12T00:00:00Z");
+    await expect.poll(async () => (await getQueue("computeFeatures").getJob(`compute-features-live-core-v1-1d-${day}`))?.data, { timeout: 20_000, interval: 200 }).toEqual({ featureSet: "core-v1", timeframe: "1d", from: day });
     ac.abort();
     await builder;
     await worker.close();
