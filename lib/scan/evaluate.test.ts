@@ -68,7 +68,8 @@ const universeOfSim = (): fc.Arbitrary<TScanUniverse> =>
   );
 
 describe("evaluateScan = per-symbol reference evaluator (random scans, simulated universe)", () => {
-  it("random scans over fields, indicators, features, ML columns and every function", () => {
+  // Property tests get a generous timeout: a shared CI machine may be slow, and they must not flake.
+  it("random scans over fields, indicators, features, ML columns and every function", { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(scanArb({ depth: 3, universe: universeOfSim(), maxWindow: 8 }), (ast) => {
         expectSameAsNaive(ast);

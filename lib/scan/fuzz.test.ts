@@ -39,12 +39,12 @@ const TOKENS = [
 ];
 
 describe("fuzzing parseScan: only ScanErrors with a position, never hangs", () => {
-  it("random strings (ASCII and full unicode)", () => {
+  it("random strings (ASCII and full unicode)", { timeout: 60_000 }, () => {
     fc.assert(fc.property(fc.string({ maxLength: 120 }), checkText), { numRuns: 1500 });
     fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 60 }), checkText), { numRuns: 500 });
   });
 
-  it("random token soups", () => {
+  it("random token soups", { timeout: 60_000 }, () => {
     const soup = fc.array(fc.constantFrom(...TOKENS), { minLength: 1, maxLength: 30 }).chain((toks) => fc.constantFrom(toks.join(" "), toks.join("")));
     fc.assert(fc.property(soup, checkText), { numRuns: 3000 });
   });

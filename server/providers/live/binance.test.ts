@@ -219,7 +219,8 @@ describe("binance live: faults", () => {
     const { c } = await startLive([{ symbol: "BTC-USD" }], { staleAfterMs: 150, staleGraceMs: 400 });
     fake.behave("binance", { silent: true });
     await waitFor(() => c.status().state === "stale", "stale", 1_000);
-    const pingsBefore = fake.current("binance").pings;
+    // The probe sent on entering "stale" reaches the (silent) vendor.
+    const pingsBefore = await waitFor(() => fake.current("binance").pings, "the probe ping", 1_000);
     fake.behave("binance", { silent: false });
     // The probe sent on entering "stale" went unanswered; the watchdog keeps the socket until the grace
     // ends, and any frame revives it.

@@ -40,7 +40,7 @@ describe("bar-close alert rules", () => {
   it("run their 1m scan when the live builder closes a minute, and alert once per new hit", async () => {
     const user = await seedUser(db(), { role: "analyst" });
     const caller = createCaller({ user: { id: user.id, email: user.email, name: user.name, role: user.role }, authVia: "session", ip: "127.0.0.1", resHeaders: new Headers() });
-    await upsertSymbols(["BCLA", "BCLB"].map((symbol) => ({ symbol, assetClass: "stock" as const, provider: "sim" })));
+    await upsertSymbols(["BCLA", "BCLB"].map((symbol) => ({ symbol, assetClass: "stock" as const, provider: "csv" })));
     const scan = await caller.scan.saved.create({ name: "1m up", text: "timeframe 1m universe symbols in (BCLA, BCLB) where close > open" });
     const rule = await caller.alerts.rules.create({ name: "Minute up", scanId: scan.id, schedule: "bar-close", cooldownMinutes: 0 });
     expect(rule.schedule).toBe("bar-close");

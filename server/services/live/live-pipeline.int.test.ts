@@ -85,7 +85,8 @@ async function drained(r: Redis, prefix: string): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  await upsertSymbols(["SIM0101", "SIM0102", "SIM0103", "SIM0104"].map((symbol) => ({ symbol, assetClass: "stock", provider: "sim" })));
+  // History provider "csv": fed here by live prints only, so the universe updater has nothing to fetch for them.
+  await upsertSymbols(["SIM0101", "SIM0102", "SIM0103", "SIM0104"].map((symbol) => ({ symbol, assetClass: "stock", provider: "csv" })));
 });
 
 afterAll(async () => {
