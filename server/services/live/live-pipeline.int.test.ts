@@ -156,9 +156,16 @@ describe("live pipeline", () => {
       await writer.flush();
     };
     const first = startBuilder();
-    const half = Math.floor(all.length / 2);
-    await feed(all.slice(0, half));
+    const quarter = Math.floor(all.length / 4);
+    const half = 2 * quarter;
+    await feed(all.slice(0, quarter));
     await waitFor(async () => (await storedBars("SIM0103", "1m", from, to)).length > 10, 60_000, "first builder to store bars");
+    // A burst of a few hundred entries, and the builder dies while working through it.
+    for (let i = quarter; i < half; i += 40) {
+      const part = all.slice(i, Math.min(i + 40, half));
+      writer.push("replay", part, part[part.length - 1]!.ts);
+    }
+    await writer.flush();
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
     // It died with work in flight (entries read but not acknowledged, or not read yet).
