@@ -2,23 +2,22 @@
  * Gradient engines over a WindowDataset: the fast LSTM in-process, or split across worker threads
  * (one tfjs-wasm instance per worker; wasm is single-threaded in Node, so this is how training uses
  * every core). Gradients of the parts are summed, so the result equals the single-thread one up to
- * float32 summation order.
+ * float32 summation order. `createLstmEngine` picks the WebAssembly SIMD kernel engines (wasm-lstm.ts)
+ * when available and these tfjs ones otherwise.
  */
 import type * as TF from "@tensorflow/tfjs";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import os from "node:os";
+import { initBackend, tf } from "../backend";
 import type { WindowDataset } from "../dataset";
 import { gatherTargets, gatherWindows } from "../dataset";
+import { wasmLstmAvailable } from "../kernels/lstm-kernel";
 import type { GradientEngine } from "../train";
 import { FastLstm, fastLstmParamCount, type TFastLstmShape } from "./fast-lstm";
+import { type LstmEngine, ParallelWasmLstm, ParallelWasmLstmEngine, WasmLstmEngine } from "./wasm-lstm";
+import { chunked, type PoolReply, TsWorkerPool } from "./worker-pool";
 
-/** Predictions in chunks (bounded memory). */
-async function chunked(idx: Int32Array, chunk: number, f: (part: Int32Array) => Promise<Float32Array> | Float32Array): Promise<Float32Array> {
-  const out = new Float32Array(idx.length);
-  for (let s = 0; s < idx.length; s += chunk) out.set(await f(idx.subarray(s, Math.min(idx.length, s + chunk))), s);
-  return out;
-}
+export * from "./wasm-lstm";
+export { WASM_LSTM_BACKEND, WasmLstm, wasmLstmAvailable } from "../kernels/lstm-kernel";
 
 export class FastLstmEngine implements GradientEngine {
   readonly paramCount: number;
@@ -40,52 +39,23 @@ export class FastLstmEngine implements GradientEngine {
   }
 }
 
-type Reply = { id: number; sse?: number; grads?: ArrayBuffer; pred?: ArrayBuffer; error?: string };
+type Reply = PoolReply & { sse?: number; grads?: ArrayBuffer; pred?: ArrayBuffer };
 
 /** Pool of worker threads, each holding a FastLstm on its own tfjs backend. */
 export class ParallelFastLstm {
-  private readonly workers: Worker[];
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  private readonly pool: TsWorkerPool<Reply>;
   readonly ready: Promise<string[]>;
 
   constructor(
     readonly shape: TFastLstmShape,
     readonly threads = 2,
   ) {
-    // The worker is TypeScript: bootstrap it through tsx's ESM API (loader flags are not inherited by workers).
-    const url = new URL("./fast-lstm.worker.ts", import.meta.url).href;
-    const api = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
-    const code = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(url)}, ${JSON.stringify(import.meta.url)}))`;
-    this.workers = Array.from({ length: threads }, () => new Worker(code, { eval: true, workerData: { shape } }));
-    this.ready = Promise.all(
-      this.workers.map(
-        (w) =>
-          new Promise<string>((resolve, reject) => {
-            w.once("message", (m: { ready?: string; error?: string }) => (m.ready ? resolve(m.ready) : reject(new Error(m.error))));
-            w.once("error", reject);
-          }),
-      ),
-    );
-    void this.ready.then(() => {
-      for (const w of this.workers) {
-        w.on("message", (m: Reply) => {
-          const p = this.pending.get(m.id);
-          if (!p) return;
-          this.pending.delete(m.id);
-          if (m.error) p.reject(new Error(m.error));
-          else p.resolve(m);
-        });
-      }
-    });
+    this.pool = new TsWorkerPool<Reply>(new URL("./fast-lstm.worker.ts", import.meta.url), threads, { shape });
+    this.ready = this.pool.ready;
   }
 
   private call(w: number, msg: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<Reply> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.workers[w]!.postMessage({ ...msg, id }, transfer);
-    });
+    return this.pool.call(w, msg, transfer);
   }
 
   /** Splits the batch evenly over the workers; returns the summed SSE and gradient. */
@@ -133,8 +103,8 @@ export class ParallelFastLstm {
     return out;
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }
 
@@ -154,4 +124,59 @@ export class ParallelFastLstmEngine implements GradientEngine {
   predict(params: Float32Array, idx: Int32Array): Promise<Float32Array> {
     return chunked(idx, this.predictChunk, (p) => this.pool.predict(params, gatherWindows(this.ds, p), p.length));
   }
+}
+
+/** The tfjs FastLstm engines behind the LstmEngine interface (fallback). */
+class TfjsLstmEngine implements LstmEngine {
+  constructor(
+    private readonly inner: FastLstmEngine | ParallelFastLstmEngine,
+    readonly backend: string,
+    readonly threads: number,
+  ) {}
+  get paramCount(): number {
+    return this.inner.paramCount;
+  }
+  lossAndGrads(params: Float32Array, idx: Int32Array) {
+    return this.inner.lossAndGrads(params, idx);
+  }
+  predict(params: Float32Array, idx: Int32Array) {
+    return this.inner.predict(params, idx);
+  }
+  close(): Promise<void> {
+    return this.inner instanceof ParallelFastLstmEngine ? this.inner.pool.close() : Promise.resolve();
+  }
+}
+
+export interface CreateLstmEngineOptions {
+  /** Worker threads (1: in-process). Default: available cores, at most 4. */
+  threads?: number;
+  /** Force an implementation (default: the kernel when available, else tfjs). */
+  kind?: "wasm-simd-kernel" | "tfjs";
+}
+
+/**
+ * The fastest LSTM engine for this runtime: the WebAssembly SIMD kernel (1 or more threads), falling back
+ * to the tfjs FastLstm when the kernel cannot compile. Call `close()` when done (stops worker threads).
+ */
+export async function createLstmEngine(ds: WindowDataset, units: number, opts: CreateLstmEngineOptions = {}): Promise<LstmEngine> {
+  const threads = opts.threads ?? Math.max(1, Math.min(os.availableParallelism(), 4));
+  const kind = opts.kind ?? (wasmLstmAvailable() ? "wasm-simd-kernel" : "tfjs");
+  const shape = { units, features: ds.features, window: ds.window };
+  if (kind === "wasm-simd-kernel") {
+    if (threads <= 1) return WasmLstmEngine.create(ds, units);
+    const pool = new ParallelWasmLstm(shape, threads);
+    try {
+      await pool.ready;
+      await pool.useDataset(ds);
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    return new ParallelWasmLstmEngine(pool, ds);
+  }
+  const info = await initBackend();
+  if (threads <= 1) return new TfjsLstmEngine(new FastLstmEngine(tf, ds, units), `tfjs-${info.name}`, 1);
+  const pool = new ParallelFastLstm(shape, threads);
+  const names = await pool.ready;
+  return new TfjsLstmEngine(new ParallelFastLstmEngine(pool, ds), `tfjs-${names[0] ?? info.name}`, threads);
 }
