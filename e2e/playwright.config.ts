@@ -49,7 +49,7 @@ export default defineConfig({
       REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0",
       QUEUE_PREFIX: `e2e-${process.env.E2E_DB}`,
       PORT: process.env.E2E_PORT,
-      WORKER_METRICS_PORT: "19101",
+      WORKER_METRICS_PORT: process.env.E2E_WORKER_METRICS_PORT ?? "19101",
       AUTH_SECRET: `e2e-secret-${"0".repeat(32)}`,
       ADMIN_EMAIL: process.env.E2E_ADMIN_EMAIL,
       ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,

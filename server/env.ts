@@ -42,6 +42,8 @@ const EXAMPLES = {
   ALPACA_WS_URL: "wss://stream.data.alpaca.markets (the feed path, /v2/iex, is added)",
   POLYGON_WS_URL: "wss://socket.polygon.io (the cluster path, /stocks, is added)",
   YAHOO_WS_URL: "wss://streamer.finance.yahoo.com",
+  SMTP_URL: "smtp://user:pass@smtp.example.com:587 (smtps:// for implicit TLS; unset = alert e-mail disabled)",
+  SMTP_FROM: "ML Stock Scanner <alerts@example.com>",
 } as const;
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -127,6 +129,15 @@ export const ZServerEnv = z.object({
   ALPACA_WS_URL: optionalString.pipe(z.url().optional()),
   POLYGON_WS_URL: optionalString.pipe(z.url().optional()),
   YAHOO_WS_URL: optionalString.pipe(z.url().optional()),
+  /** Alert e-mail: SMTP server with credentials; unset = e-mail delivery disabled (never logged). */
+  SMTP_URL: optionalString.pipe(
+    z
+      .url()
+      .refine((u) => /^smtps?:\/\//.test(u), "must be an smtp:// or smtps:// URL")
+      .optional(),
+  ),
+  /** From header of alert e-mails ("Name <address>" or an address); default: the SMTP user if it is an address, else no-reply@localhost. */
+  SMTP_FROM: optionalString.pipe(z.string().max(200).optional()),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;

@@ -6,6 +6,7 @@ import { featuresRouter } from "./routers/features/router";
 import { healthRouter } from "./routers/health/router";
 import { liveRouter } from "./routers/live/router";
 import { marketRouter } from "./routers/market/router";
+import { modelsRouter } from "./routers/models/router";
 import { scanRouter } from "./routers/scan/router";
 import { systemRouter } from "./routers/system/router";
 import { tokensRouter } from "./routers/tokens/router";
@@ -25,6 +26,7 @@ export const appRouter = router({
   bars: barsRouter,
   live: liveRouter,
   watchlist: watchlistRouter,
+  models: modelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,7 +5,7 @@ import { logger } from "@/server/logger";
 import { registerQueueGauges } from "@/server/http";
 import { metrics } from "@/server/metrics";
 import { QUEUES, queuesForRole } from "@/server/queues/names";
-import { upsertSystemSchedules } from "@/server/queues/schedules";
+import { upsertMlSchedules, upsertSystemSchedules } from "@/server/queues/schedules";
 import { createRedis } from "@/server/redis";
 import { startLive, type LiveHandle } from "./live";
 import { WORKER_FACTORIES } from "./registry";
@@ -36,6 +36,7 @@ async function main() {
     workers.push(w);
   }
   if (keys.includes("maintenance")) await upsertSystemSchedules();
+  if (keys.includes("predictBatch")) await upsertMlSchedules();
   // The live pipeline (collectors → tick stream → bar builder) belongs to the ingest host.
   const live: LiveHandle | null = role === "ingest" || role === "all" ? startLive() : null;
 

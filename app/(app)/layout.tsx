@@ -18,6 +18,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         { href: "/alerts", label: "Alerts" },
         { href: "/data", label: "Market data" },
         { href: "/features", label: "Features" },
+        { href: "/models", label: "Models" },
       ],
     },
     { title: "Operations", items: [{ href: "/system", label: "System" }] },

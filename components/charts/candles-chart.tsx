@@ -22,6 +22,7 @@ import {
   ColorType,
   CrosshairMode,
   HistogramSeries,
+  LineSeries,
   createChart,
   type IChartApi,
   type ISeriesApi,
@@ -45,6 +46,7 @@ import {
   planBarsUpdate,
   pricePrecision,
   toCandle,
+  toChartTime,
   toSeriesData,
   toVolume,
   withAlpha,
@@ -94,6 +96,8 @@ export interface CandlesChartProps {
   patterns?: readonly string[];
   /** Height of each indicator pane in px. */
   paneHeight?: number;
+  /** A score series (e.g. a model's predictions at bar times) drawn as a line in its own pane at the bottom. */
+  scoreLine?: { label: string; points: readonly { ts: number; value: number }[] } | null;
 }
 
 /** Load more when fewer than this many bars are left of the view. */
@@ -175,6 +179,7 @@ export function CandlesChart({
   indicators,
   patterns = EMPTY_PATTERNS,
   paneHeight = 120,
+  scoreLine = null,
 }: CandlesChartProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const handles = useRef<ChartHandles | null>(null);
@@ -219,7 +224,8 @@ export function CandlesChart({
   }, [patterns, bars, columns]);
   const ownPanes = plans.filter((p) => p.pane === "own" && p.outputs.length > 0);
   const volumeOnPrice = !withIndicators || plans.some((p) => p.id === "volume" && p.pane === "price");
-  const totalHeight = height + ownPanes.length * paneHeight;
+  const totalHeight = height + (ownPanes.length + (scoreLine ? 1 : 0)) * paneHeight;
+  const scoreSeries = useRef<ISeriesApi<"Line"> | null>(null);
 
   /** Debounced check: is the view near the left edge of the loaded data? Reads refs only, so it is stable. */
   const scheduleNeedMore = useCallback(() => {
@@ -344,6 +350,7 @@ export function CandlesChart({
       chart.timeScale().unsubscribeVisibleLogicalRangeChange(onRange);
       chart.remove();
       handles.current = null;
+      scoreSeries.current = null;
       // A remount (React strict mode, fast refresh) starts from an empty chart.
       applied.current = { bars: [], timeframe: null };
       requestedOldest.current = null;
@@ -454,6 +461,25 @@ export function CandlesChart({
     h.layer.setMarkers(patternMarkers(hits, bars, { up: theme.up, down: theme.down, muted: theme.muted }));
   }, [hits, bars, theme]);
 
+  // Score line: its own pane below the indicator panes (created on demand, removed with the prop).
+  useEffect(() => {
+    const h = handles.current;
+    if (!h || !theme) return;
+    if (!scoreLine) {
+      if (scoreSeries.current) h.chart.removeSeries(scoreSeries.current);
+      scoreSeries.current = null;
+      return;
+    }
+    scoreSeries.current ??= h.chart.addSeries(LineSeries, { lineWidth: 2, priceLineVisible: false, lastValueVisible: true, priceFormat: { type: "price", precision: 4, minMove: 0.0001 } }, h.chart.panes().length);
+    scoreSeries.current.applyOptions({ color: theme.palette[2] ?? theme.muted, title: scoreLine.label });
+    // Same relative height as an indicator pane (new panes default to a stretch factor of 1).
+    h.chart.panes()[0]?.setStretchFactor(height);
+    scoreSeries.current.getPane().setStretchFactor(paneHeight);
+    const first = bars[0]?.ts ?? Number.NEGATIVE_INFINITY;
+    scoreSeries.current.setData(scoreLine.points.filter((p) => p.ts >= first && Number.isFinite(p.value)).map((p) => ({ time: toChartTime(p.ts), value: p.value })));
+    measurePanes();
+  }, [scoreLine, bars, theme, height, paneHeight, measurePanes]);
+
   // Loading finished without the range moving (e.g. the user waited at the edge).
   useEffect(() => {
     if (!loading) scheduleNeedMore();
@@ -477,6 +503,7 @@ export function CandlesChart({
       data-last-ts={bars.length ? bars[bars.length - 1]!.ts : undefined}
       data-last-close={bars.length ? bars[bars.length - 1]!.close : undefined}
       data-indicators={plans.map((p) => p.key).join(" ")}
+      data-score-points={scoreLine ? scoreLine.points.length : undefined}
       aria-busy={loading}
       style={{ position: "relative", width: "100%", height: totalHeight }}
     >

@@ -23,6 +23,10 @@ export const alertRules = pgTable(
     webhookUrl: text(),
     /** HMAC-SHA256 key for the X-MSS-Signature header (never logged, never in job data). */
     webhookSecret: text(),
+    /** "Also e-mail me": one e-mail per evaluation listing the new hits (only when SMTP is configured). */
+    emailEnabled: boolean().notNull().default(false),
+    /** E-mail recipient; null = the rule owner's own address. */
+    emailTo: text(),
     /** A symbol alerts at most once per cooldown window. */
     cooldownMinutes: integer().notNull().default(60),
     active: boolean().notNull().default(true),
@@ -75,4 +79,32 @@ export const webhookDeliveries = pgTable(
     deliveredAt: tsz(),
   },
   (t) => [index("webhook_deliveries_user_idx").on(t.userId, t.createdAt)],
+);
+
+/**
+ * One e-mail per alert evaluation batch (the events it lists are `eventIds`). The recipient is resolved
+ * when the batch is queued; the job carries only this row's id.
+ */
+export const emailDeliveries = pgTable(
+  "email_deliveries",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ruleId: uuid()
+      .notNull()
+      .references(() => alertRules.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    scanRunId: uuid().references(() => scanRuns.id, { onDelete: "set null" }),
+    eventIds: uuid().array().notNull(),
+    recipient: text().notNull(),
+    status: text().notNull().default("pending"), // pending | succeeded | failed
+    attempts: integer().notNull().default(0),
+    /** Last SMTP error, scrubbed of credentials. */
+    error: text(),
+    messageId: text(),
+    createdAt: tsz().notNull().defaultNow(),
+    deliveredAt: tsz(),
+  },
+  (t) => [index("email_deliveries_user_idx").on(t.userId, t.createdAt)],
 );

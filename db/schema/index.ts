@@ -5,3 +5,4 @@ export * from "./features";
 export * from "./scans";
 export * from "./alerts";
 export * from "./watchlists";
+export * from "./models";

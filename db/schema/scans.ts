@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { timestamps, tsz } from "./columns";
 
@@ -16,9 +16,12 @@ export const savedScans = pgTable(
     timeframe: text().notNull().default("1d"),
     /** Incremented on every edit; runs record the version they ran. */
     version: integer().notNull().default(1),
+    /** Read-only share link: a random token (null = not shared). Revoking clears it; a new link gets a new token. */
+    shareToken: text(),
+    sharedAt: tsz(),
     ...timestamps,
   },
-  (t) => [index("saved_scans_user_idx").on(t.userId)],
+  (t) => [index("saved_scans_user_idx").on(t.userId), uniqueIndex("saved_scans_share_token_idx").on(t.shareToken)],
 );
 
 export interface ScanResultRow {

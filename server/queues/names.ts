@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 /** Process roles: in production `ingest` runs on the cache host, `ml` on the ml host. */
@@ -41,6 +42,28 @@ export type TRunScanResult = z.infer<typeof ZRunScanResult>;
 export const ZDeliverWebhookJob = z.object({ deliveryId: z.uuid() });
 export type TDeliverWebhookJob = z.infer<typeof ZDeliverWebhookJob>;
 
+/** One alert e-mail (a batch of events): recipient, events and SMTP settings are read at delivery, never put in job data. */
+export const ZDeliverEmailJob = z.object({ deliveryId: z.uuid() });
+export type TDeliverEmailJob = z.infer<typeof ZDeliverEmailJob>;
+
+/** Train one model run (its spec, params and options live in model_runs; the job only names it). */
+export const ZTrainModelJob = z.object({ runId: z.uuid() });
+export type TTrainModelJob = z.infer<typeof ZTrainModelJob>;
+export const ZTrainModelResult = z.object({ status: z.string(), epochs: z.number().int(), ic: z.number().nullable() });
+export type TTrainModelResult = z.infer<typeof ZTrainModelResult>;
+
+/** Score the latest bars with the production model(s) (or one registered version) into `predictions`. */
+export const ZPredictBatchJob = z.object({
+  modelVersionId: z.uuid().optional(),
+  /** Bars per symbol to (re)score, newest first (history for the chart). */
+  bars: z.number().int().min(1).max(5000).default(5),
+  /** Only these symbols (predict on demand); default: the active universe. */
+  symbols: z.array(z.string().min(1).max(32)).min(1).max(500).optional(),
+});
+export type TPredictBatchJob = z.infer<typeof ZPredictBatchJob>;
+export const ZPredictBatchResult = z.object({ versions: z.number().int(), rows: z.number().int(), ms: z.number() });
+export type TPredictBatchResult = z.infer<typeof ZPredictBatchResult>;
+
 /**
  * Every queue: its kebab-case name, the role whose worker consumes it, the payload schema and the
  * concurrency of that worker. Producers and workers both read this table.
@@ -75,6 +98,25 @@ export const QUEUES = {
     role: "ingest",
     payload: ZDeliverWebhookJob,
     concurrency: 4,
+  },
+  deliverEmail: {
+    name: "deliver-email",
+    role: "ingest",
+    payload: ZDeliverEmailJob,
+    concurrency: 2,
+  },
+  /** CPU-bound: a sandboxed worker thread per job, at most one training per core. */
+  trainModel: {
+    name: "train-model",
+    role: "ml",
+    payload: ZTrainModelJob,
+    concurrency: Math.max(1, availableParallelism()),
+  },
+  predictBatch: {
+    name: "predict-batch",
+    role: "ml",
+    payload: ZPredictBatchJob,
+    concurrency: 1,
   },
 } as const satisfies Record<
   string,

@@ -20,3 +20,12 @@ export async function upsertSystemSchedules(): Promise<void> {
     { name: "maintenance", data: { task: "purge-audit-log", olderThanDays: 365 } },
   );
 }
+
+/** The ml host's schedules: the daily batch prediction of the production model(s), after the universe update. */
+export async function upsertMlSchedules(): Promise<void> {
+  await getQueue("predictBatch").upsertJobScheduler(
+    "predict-batch-daily",
+    { pattern: "30 23 * * 1-5", tz: "UTC" },
+    { name: "predict-batch", data: { bars: 5 } },
+  );
+}

@@ -5,7 +5,7 @@ export const dynamic = "force-dynamic";
 export const metadata = { title: "Alerts" };
 
 export default async function AlertsPage() {
-  await Promise.all([prefetch(trpc.alerts.rules.list.queryOptions()), prefetch(trpc.scan.saved.list.queryOptions())]);
+  await Promise.all([prefetch(trpc.alerts.rules.list.queryOptions()), prefetch(trpc.scan.saved.list.queryOptions()), prefetch(trpc.alerts.email.status.queryOptions())]);
   return (
     <HydrateClient>
       <AlertsPanel />

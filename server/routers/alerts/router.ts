@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { createAlertRule, deleteAlertRule, listAlertRules, runAlertRuleNow, updateAlertRule } from "../../services/alerts/alert-rules";
 import { streamAlerts } from "../../services/alerts/alert-stream";
-import { listDeliveries, listInbox, markRead } from "../../services/alerts/inbox";
+import { emailConfig } from "../../services/alerts/email-transport";
+import { listDeliveries, listEmailDeliveries, listInbox, markRead } from "../../services/alerts/inbox";
 import { countUnread } from "../../services/alerts/run-alert-rule";
 import { authedProcedure, rateLimitedProcedure, router } from "../../trpc";
 
@@ -11,6 +12,8 @@ const ZRule = z.object({
   scanId: z.uuid(),
   schedule: z.string(),
   webhookUrl: z.string().nullable(),
+  emailEnabled: z.boolean(),
+  emailTo: z.string().nullable(),
   cooldownMinutes: z.number(),
   active: z.boolean(),
   createdAt: z.date(),
@@ -19,6 +22,7 @@ const ZWebhookUrl = z
   .url()
   .max(500)
   .refine((u) => /^https?:\/\//.test(u), "http(s) URLs only");
+const ZEmailTo = z.email().max(254);
 
 export const alertsRouter = router({
   rules: router({
@@ -32,12 +36,16 @@ export const alertsRouter = router({
           webhookUrl: ZWebhookUrl.optional(),
           cooldownMinutes: z.number().int().min(0).max(60 * 24 * 30).default(60),
           active: z.boolean().default(true),
+          /** "Also e-mail me": one e-mail per evaluation listing the new hits. */
+          emailEnabled: z.boolean().default(false),
+          /** Recipient; absent = the caller's own address. */
+          emailTo: ZEmailTo.optional(),
         }),
       )
       .output(ZRule.extend({ webhookSecret: z.string().nullable() }))
       .mutation(({ ctx, input }) => createAlertRule({ userId: ctx.user.id, input })),
     update: authedProcedure
-      .input(z.object({ id: z.uuid(), name: z.string().trim().min(1).max(120).optional(), schedule: z.string().trim().max(100).optional(), cooldownMinutes: z.number().int().min(0).max(43_200).optional(), active: z.boolean().optional() }))
+      .input(z.object({ id: z.uuid(), name: z.string().trim().min(1).max(120).optional(), schedule: z.string().trim().max(100).optional(), cooldownMinutes: z.number().int().min(0).max(43_200).optional(), active: z.boolean().optional(), emailEnabled: z.boolean().optional(), emailTo: ZEmailTo.nullable().optional() }))
       .output(ZRule)
       .mutation(({ ctx, input: { id, ...patch } }) => updateAlertRule({ userId: ctx.user.id, id, patch })),
     delete: authedProcedure
@@ -98,4 +106,31 @@ export const alertsRouter = router({
       ),
     )
     .query(({ ctx, input }) => listDeliveries({ userId: ctx.user.id, limit: input.limit })),
+  email: router({
+    /** Whether alert e-mail is configured on this server (SMTP_URL), and its From address. */
+    status: authedProcedure.output(z.object({ enabled: z.boolean(), from: z.string().nullable() })).query(() => {
+      const cfg = emailConfig();
+      return { enabled: cfg.enabled, from: cfg.from ?? null };
+    }),
+    /** The caller's alert e-mails (one per evaluation batch) with their delivery status. */
+    deliveries: authedProcedure
+      .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }))
+      .output(
+        z.array(
+          z.object({
+            id: z.uuid(),
+            ruleId: z.uuid(),
+            ruleName: z.string(),
+            recipient: z.string(),
+            hits: z.number(),
+            status: z.string(),
+            attempts: z.number(),
+            error: z.string().nullable(),
+            createdAt: z.date(),
+            deliveredAt: z.date().nullable(),
+          }),
+        ),
+      )
+      .query(({ ctx, input }) => listEmailDeliveries({ userId: ctx.user.id, limit: input.limit })),
+  }),
 });

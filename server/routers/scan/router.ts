@@ -2,7 +2,10 @@ import { z } from "zod";
 import { compileScan, describeScanVocabulary, parseScan, SCAN_PRESETS, ScanError, ZScanAst } from "@/lib/scan";
 import { runScan } from "../../services/scans/run-scan";
 import { createSavedScan, deleteSavedScan, getScanRun, listSavedScans, listScanRuns, updateSavedScan } from "../../services/scans/saved-scans";
+import { createShareLink, revokeShareLink } from "../../services/scans/share-scan";
 import { authedProcedure, rateLimitedProcedure, router } from "../../trpc";
+import { ZShareScanInput, ZShareScanOutput, ZUnshareScanInput, ZUnshareScanOutput } from "./share.types";
+import { sharedScanRouter } from "./shared-router";
 
 const ZText = z.string().max(4096);
 const ZResultRow = z.object({ symbol: z.string(), sortKey: z.number().nullable(), values: z.record(z.string(), z.number().nullable()), spark: z.array(z.number()).optional() });
@@ -74,7 +77,7 @@ export const scanRouter = router({
     .mutation(({ ctx, input }) => runScan({ userId: ctx.user.id, ...input })),
   saved: router({
     list: authedProcedure
-      .output(z.array(z.object({ id: z.uuid(), name: z.string(), text: z.string(), timeframe: z.string(), version: z.number(), updatedAt: z.date() })))
+      .output(z.array(z.object({ id: z.uuid(), name: z.string(), text: z.string(), timeframe: z.string(), version: z.number(), updatedAt: z.date(), shareToken: z.string().nullable() })))
       .query(({ ctx }) => listSavedScans({ userId: ctx.user.id })),
     create: authedProcedure
       .input(z.object({ name: z.string().trim().min(1).max(120), text: ZText }))
@@ -88,7 +91,18 @@ export const scanRouter = router({
       .input(z.object({ id: z.uuid() }))
       .output(z.object({ id: z.uuid() }))
       .mutation(({ ctx, input }) => deleteSavedScan({ userId: ctx.user.id, id: input.id })),
+    /** Owner only: a read-only share link (token) for the scan; the same token until revoked. */
+    share: authedProcedure
+      .input(ZShareScanInput)
+      .output(ZShareScanOutput)
+      .mutation(({ ctx, input }) => createShareLink({ userId: ctx.user.id, id: input.id })),
+    unshare: authedProcedure
+      .input(ZUnshareScanInput)
+      .output(ZUnshareScanOutput)
+      .mutation(({ ctx, input }) => revokeShareLink({ userId: ctx.user.id, id: input.id })),
   }),
+  /** Opened by share token (any signed-in user): the scan and its latest run, read-only; copy into one's own scans. */
+  shared: sharedScanRouter,
   runs: router({
     list: authedProcedure
       .input(z.object({ scanId: z.uuid().optional(), limit: z.number().int().min(1).max(100).default(20) }))

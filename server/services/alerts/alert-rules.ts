@@ -20,6 +20,10 @@ export interface AlertRuleInput {
   webhookUrl?: string | null;
   cooldownMinutes: number;
   active: boolean;
+  /** "Also e-mail me" (sent only when SMTP is configured). */
+  emailEnabled?: boolean;
+  /** Recipient; absent/null = the owner's own address. */
+  emailTo?: string | null;
 }
 
 const schedulerId = (ruleId: string) => jobId("alert-rule", ruleId);
@@ -43,6 +47,8 @@ const publicColumns = {
   scanId: alertRules.scanId,
   schedule: alertRules.schedule,
   webhookUrl: alertRules.webhookUrl,
+  emailEnabled: alertRules.emailEnabled,
+  emailTo: alertRules.emailTo,
   cooldownMinutes: alertRules.cooldownMinutes,
   active: alertRules.active,
   createdAt: alertRules.createdAt,
@@ -60,13 +66,13 @@ export async function createAlertRule({ userId, input }: { userId: string; input
   const webhookSecret = input.webhookUrl ? randomBytes(24).toString("base64url") : null;
   const [row] = await db()
     .insert(alertRules)
-    .values({ userId, ...input, webhookUrl: input.webhookUrl ?? null, webhookSecret })
+    .values({ userId, ...input, webhookUrl: input.webhookUrl ?? null, webhookSecret, emailEnabled: input.emailEnabled ?? false, emailTo: input.emailTo ?? null })
     .returning(publicColumns);
   await syncSchedule(row!);
   return { ...row!, webhookSecret };
 }
 
-export async function updateAlertRule({ userId, id, patch }: { userId: string; id: string; patch: Partial<Pick<AlertRuleInput, "name" | "schedule" | "cooldownMinutes" | "active">> }) {
+export async function updateAlertRule({ userId, id, patch }: { userId: string; id: string; patch: Partial<Pick<AlertRuleInput, "name" | "schedule" | "cooldownMinutes" | "active" | "emailEnabled" | "emailTo">> }) {
   if (patch.schedule !== undefined && !validSchedule(patch.schedule)) throw new AppError("BAD_REQUEST", { userMessage: SCHEDULE_ERROR });
   const [row] = await db().update(alertRules).set(patch).where(and(eq(alertRules.id, id), eq(alertRules.userId, userId))).returning(publicColumns);
   if (!row) throw new AppError("NOT_FOUND", { userMessage: "Alert rule not found" });

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
-import { alertEvents, alertRules, webhookDeliveries } from "@/db/schema";
+import { alertEvents, alertRules, emailDeliveries, webhookDeliveries } from "@/db/schema";
 import { db } from "../../db";
 
 export async function listInbox({ userId, unreadOnly, limit }: { userId: string; unreadOnly: boolean; limit: number }) {
@@ -51,4 +51,27 @@ export async function listDeliveries({ userId, limit }: { userId: string; limit:
     .where(eq(webhookDeliveries.userId, userId))
     .orderBy(desc(webhookDeliveries.createdAt))
     .limit(limit);
+}
+
+/** The caller's alert e-mails (one per evaluation batch), newest first. */
+export async function listEmailDeliveries({ userId, limit }: { userId: string; limit: number }) {
+  const rows = await db()
+    .select({
+      id: emailDeliveries.id,
+      ruleId: emailDeliveries.ruleId,
+      ruleName: alertRules.name,
+      recipient: emailDeliveries.recipient,
+      eventIds: emailDeliveries.eventIds,
+      status: emailDeliveries.status,
+      attempts: emailDeliveries.attempts,
+      error: emailDeliveries.error,
+      createdAt: emailDeliveries.createdAt,
+      deliveredAt: emailDeliveries.deliveredAt,
+    })
+    .from(emailDeliveries)
+    .innerJoin(alertRules, eq(alertRules.id, emailDeliveries.ruleId))
+    .where(eq(emailDeliveries.userId, userId))
+    .orderBy(desc(emailDeliveries.createdAt))
+    .limit(limit);
+  return rows.map(({ eventIds, ...r }) => ({ ...r, hits: eventIds.length }));
 }

@@ -1,16 +1,18 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
-import { alertEvents, alertRules, webhookDeliveries } from "@/db/schema";
+import { alertEvents, alertRules, emailDeliveries, users, webhookDeliveries } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { db } from "../../db";
 import { jobId } from "../../queues/names";
 import { enqueue } from "../../queues/producers";
 import { runScan } from "../scans/run-scan";
 import { publishAlerts } from "./alert-stream";
+import { EMAIL_JOB_OPTIONS } from "./deliver-email";
+import { emailConfig } from "./email-transport";
 
 /**
  * A scheduled evaluation of one alert rule: run its saved scan, turn the scan's NEW hits into alert
  * events — at most one per (rule, symbol, bar) and none for a symbol that alerted within the cooldown —
- * and queue one signed webhook delivery per event.
+ * and queue one signed webhook delivery per event, plus one e-mail listing all of them ("also e-mail me").
  */
 export async function runAlertRule({ ruleId, now = new Date() }: { ruleId: string; now?: Date }): Promise<{ matches: number; events: number }> {
   const [rule] = await db().select().from(alertRules).where(eq(alertRules.id, ruleId));
@@ -54,6 +56,14 @@ export async function runAlertRule({ ruleId, now = new Date() }: { ruleId: strin
     for (const d of deliveries) {
       await enqueue("deliverWebhook", { deliveryId: d.id }, { jobId: jobId("webhook", d.id), attempts: 5, backoff: { type: "exponential", delay: 1_000 } });
     }
+  }
+  if (rule.emailEnabled && events.length > 0 && emailConfig().enabled) {
+    const [owner] = await db().select({ email: users.email }).from(users).where(eq(users.id, rule.userId));
+    const [d] = await db()
+      .insert(emailDeliveries)
+      .values({ ruleId: rule.id, userId: rule.userId, scanRunId: run.runId, eventIds: events.map((e) => e.id), recipient: rule.emailTo ?? owner!.email })
+      .returning({ id: emailDeliveries.id });
+    await enqueue("deliverEmail", { deliveryId: d!.id }, { jobId: jobId("email", d!.id), ...EMAIL_JOB_OPTIONS });
   }
   return { matches: run.total, events: events.length };
 }

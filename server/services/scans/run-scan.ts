@@ -5,6 +5,7 @@ import { buildScanEnv, compileScan, evaluateScan, parseScan, typeCheck, type TSc
 import { db } from "../../db";
 import { getFeatureSet } from "@/lib/features";
 import { getLatestFeatures } from "../features/get-feature-values";
+import { loadMlColumns, type MlColumnRequest } from "./load-ml-columns";
 import { loadScanData } from "./load-scan-data";
 
 export interface RunScanOptions {
@@ -91,7 +92,10 @@ export async function runScan(opts: RunScanOptions) {
   const env = cachedEnv(`${plan.timeframe}|${data.loadedAt}|${cachedFeatures ? "fs" : "mem"}|${plan.text}`, () =>
     buildScanEnv(plan, { symbols: data.symbols, bars: data.bars, features: data.features ?? undefined, meta: data.meta, columns: cachedFeatures ?? undefined }),
   );
-  const r = evaluateScan(plan, env);
+  // ml_score / ml_confidence: the production model's stored predictions, never cached with the env.
+  const mlCols: MlColumnRequest[] = plan.columns.flatMap((c) => (c.source.kind === "ml" ? [{ key: c.key, name: c.source.name, lags: c.lags }] : []));
+  const ml = mlCols.length ? await loadMlColumns({ timeframe: plan.timeframe, symbols: data.symbols, bars: data.bars, columns: mlCols }) : null;
+  const r = evaluateScan(plan, ml ? { ...env, columns: { ...(env.columns as Record<string, Float64Array>), ...ml } } : env);
   const durationMs = Math.round(performance.now() - t0);
   // At most MAX_RESULTS rows are kept (the total is recorded); add `limit` to a scan for fewer.
   const index = new Map(data.symbols.map((s, i) => [s, i]));

@@ -7,7 +7,7 @@ import { db } from "../../db";
 /** A user's saved scans, newest first (never another user's). */
 export async function listSavedScans({ userId }: { userId: string }) {
   return db()
-    .select({ id: savedScans.id, name: savedScans.name, text: savedScans.text, timeframe: savedScans.timeframe, version: savedScans.version, updatedAt: savedScans.updatedAt })
+    .select({ id: savedScans.id, name: savedScans.name, text: savedScans.text, timeframe: savedScans.timeframe, version: savedScans.version, updatedAt: savedScans.updatedAt, shareToken: savedScans.shareToken })
     .from(savedScans)
     .where(eq(savedScans.userId, userId))
     .orderBy(desc(savedScans.updatedAt));

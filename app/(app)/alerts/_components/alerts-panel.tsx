@@ -14,14 +14,17 @@ export function AlertsPanel() {
   const inbox = useQuery(trpc.alerts.inbox.list.queryOptions({ limit: 100 }, { refetchInterval: 10_000 }));
   const unread = useQuery(trpc.alerts.inbox.unreadCount.queryOptions(undefined, { refetchInterval: 10_000 }));
   const deliveries = useQuery(trpc.alerts.deliveries.queryOptions({ limit: 50 }, { refetchInterval: 10_000 }));
+  const emailStatus = useQuery(trpc.alerts.email.status.queryOptions());
+  const emailLog = useQuery(trpc.alerts.email.deliveries.queryOptions({ limit: 50 }, { refetchInterval: 10_000 }));
+  const emailOn = emailStatus.data?.enabled ?? false;
   const invalidate = () => qc.invalidateQueries({ queryKey: [["alerts"]] });
-  const [form, setForm] = useState({ name: "", scanId: "", schedule: "45 22 * * 1-5", webhookUrl: "", cooldownMinutes: 60 });
+  const [form, setForm] = useState({ name: "", scanId: "", schedule: "45 22 * * 1-5", webhookUrl: "", cooldownMinutes: 60, emailEnabled: false, emailTo: "" });
   const [secret, setSecret] = useState<string | null>(null);
   const create = useMutation(
     trpc.alerts.rules.create.mutationOptions({
       onSuccess: (r) => {
         setSecret(r.webhookSecret);
-        setForm({ ...form, name: "", webhookUrl: "" });
+        setForm({ ...form, name: "", webhookUrl: "", emailEnabled: false, emailTo: "" });
         void invalidate();
       },
     }),
@@ -44,7 +47,7 @@ export function AlertsPanel() {
         className="card row"
         onSubmit={(e) => {
           e.preventDefault();
-          create.mutate({ name: form.name, scanId: form.scanId, schedule: form.schedule, cooldownMinutes: form.cooldownMinutes, ...(form.webhookUrl ? { webhookUrl: form.webhookUrl } : {}) });
+          create.mutate({ name: form.name, scanId: form.scanId, schedule: form.schedule, cooldownMinutes: form.cooldownMinutes, ...(form.webhookUrl ? { webhookUrl: form.webhookUrl } : {}), ...(form.emailEnabled ? { emailEnabled: true, ...(form.emailTo ? { emailTo: form.emailTo } : {}) } : {}) });
         }}
       >
         <label className="field">
@@ -88,6 +91,14 @@ export function AlertsPanel() {
           Webhook URL (optional)
           <input className="input" type="url" placeholder="https://example.com/hooks/scanner" value={form.webhookUrl} onChange={(e) => setForm({ ...form, webhookUrl: e.target.value })} />
         </label>
+        <label className="field" title={emailOn ? `One e-mail per evaluation, from ${emailStatus.data?.from ?? ""}` : "E-mail is not configured on this server"}>
+          <span>
+            <input type="checkbox" disabled={!emailOn} checked={form.emailEnabled} onChange={(e) => setForm({ ...form, emailEnabled: e.target.checked })} /> Also e-mail me
+          </span>
+          {form.emailEnabled ? (
+            <input className="input" type="email" aria-label="E-mail recipient" placeholder="my account address" value={form.emailTo} onChange={(e) => setForm({ ...form, emailTo: e.target.value })} />
+          ) : null}
+        </label>
         <button className="btn primary" type="submit" disabled={create.isPending} style={{ alignSelf: "flex-end" }}>
           Create rule
         </button>
@@ -95,6 +106,11 @@ export function AlertsPanel() {
       {scans.data?.length === 0 ? (
         <p className="muted">
           Save a scan on the <Link href="/scanner">Scanner</Link> first; a condition on one symbol is a scan with <code>universe symbols in (AAPL)</code>.
+        </p>
+      ) : null}
+      {emailStatus.data && !emailOn ? (
+        <p className="muted" data-testid="email-disabled">
+          E-mail delivery is disabled on this server (no SMTP configured: set <code>SMTP_URL</code> and <code>SMTP_FROM</code>). In-app alerts and webhooks work as usual.
         </p>
       ) : null}
       {create.error ? <div className="alert error section">{create.error.message}</div> : null}
@@ -114,6 +130,7 @@ export function AlertsPanel() {
               <th>Schedule</th>
               <th className="num">Cooldown</th>
               <th>Webhook</th>
+              <th>E-mail</th>
               <th>Status</th>
               <th />
             </tr>
@@ -126,11 +143,19 @@ export function AlertsPanel() {
                 <td className="mono">{r.schedule === "bar-close" ? "each bar close" : r.schedule}</td>
                 <td className="num">{r.cooldownMinutes} min</td>
                 <td className="mono">{r.webhookUrl ?? "—"}</td>
+                <td className="mono">{r.emailEnabled ? (r.emailTo ?? "me") : "—"}</td>
                 <td>{r.active ? <span className="badge ok">active</span> : <span className="badge">paused</span>}</td>
                 <td>
                   <button className="btn small" type="button" onClick={() => runNow.mutate({ id: r.id })}>
                     Run now
                   </button>{" "}
+                  {emailOn || r.emailEnabled ? (
+                    <>
+                      <button className="btn small" type="button" aria-label={`${r.emailEnabled ? "Stop e-mailing" : "E-mail"} ${r.name}`} onClick={() => update.mutate({ id: r.id, emailEnabled: !r.emailEnabled })}>
+                        {r.emailEnabled ? "No e-mail" : "E-mail me"}
+                      </button>{" "}
+                    </>
+                  ) : null}
                   <button className="btn small" type="button" onClick={() => update.mutate({ id: r.id, active: !r.active })}>
                     {r.active ? "Pause" : "Resume"}
                   </button>{" "}
@@ -213,6 +238,39 @@ export function AlertsPanel() {
                 </td>
                 <td className="num">{d.attempts}</td>
                 <td>{d.error ?? (d.responseStatus ? `HTTP ${d.responseStatus}` : "—")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <div className="section card">
+        <h2>E-mail deliveries</h2>
+        {!emailOn ? <p className="muted">E-mail is not configured on this server.</p> : null}
+        <table className="data" data-testid="email-log">
+          <thead>
+            <tr>
+              <th>Queued</th>
+              <th>Rule</th>
+              <th>To</th>
+              <th className="num">Hits</th>
+              <th>Status</th>
+              <th className="num">Attempts</th>
+              <th>Last error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {emailLog.data?.map((d) => (
+              <tr key={d.id}>
+                <td>{fmtUtc(d.createdAt)}</td>
+                <td>{d.ruleName}</td>
+                <td className="mono">{d.recipient}</td>
+                <td className="num">{d.hits}</td>
+                <td>
+                  <span className={`badge ${d.status === "succeeded" ? "ok" : d.status === "failed" ? "bad" : "warn"}`}>{d.status}</span>
+                </td>
+                <td className="num">{d.attempts}</td>
+                <td>{d.error ?? "—"}</td>
               </tr>
             ))}
           </tbody>

@@ -43,6 +43,12 @@ export function ScannerPanel() {
     }),
   );
   const remove = useMutation(trpc.scan.saved.delete.mutationOptions({ onSuccess: () => void qc.invalidateQueries({ queryKey: trpc.scan.saved.list.queryKey() }) }));
+  const share = useMutation(trpc.scan.saved.share.mutationOptions({ onSuccess: () => void qc.invalidateQueries({ queryKey: trpc.scan.saved.list.queryKey() }) }));
+  const unshare = useMutation(trpc.scan.saved.unshare.mutationOptions({ onSuccess: () => void qc.invalidateQueries({ queryKey: trpc.scan.saved.list.queryKey() }) }));
+  // The origin is known only in the browser: render the path first (same as the server), then the full URL.
+  const [origin, setOrigin] = useState("");
+  useEffect(() => setOrigin(window.location.origin), []);
+  const shareUrl = (token: string) => `${origin}/scans/shared/${token}`;
 
   const vocabulary = useMemo(
     () => ({
@@ -148,9 +154,28 @@ export function ScannerPanel() {
                 </button>
                 <span className="muted">v{s.version}</span>
                 <span className="spacer" />
+                {s.shareToken ? (
+                  <button type="button" className="btn small" aria-label={`Stop sharing ${s.name}`} title="Revoke the read-only link" onClick={() => unshare.mutate({ id: s.id })}>
+                    Unshare
+                  </button>
+                ) : (
+                  <button type="button" className="btn small" aria-label={`Share ${s.name}`} title="Create a read-only link for signed-in users" onClick={() => share.mutate({ id: s.id })}>
+                    Share
+                  </button>
+                )}
                 <button type="button" className="btn small danger" aria-label={`Delete ${s.name}`} onClick={() => remove.mutate({ id: s.id })}>
                   ×
                 </button>
+                {s.shareToken ? (
+                  <input
+                    className="input mono"
+                    readOnly
+                    aria-label={`Share link for ${s.name}`}
+                    value={shareUrl(s.shareToken)}
+                    onFocus={(e) => e.currentTarget.select()}
+                    style={{ width: "100%", fontSize: 11 }}
+                  />
+                ) : null}
               </li>
             ))}
           </ul>

@@ -56,6 +56,15 @@ export function SymbolView({ symbol }: { symbol: string }) {
   const onNeedMore = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  // The production model's stored predictions for this symbol (daily), drawn as a score pane.
+  const preds = useQuery(trpc.models.predictions.forSymbol.queryOptions({ symbol, limit: 2000 }, { enabled: timeframe === "1d" }));
+  const scoreLine = useMemo(
+    () =>
+      timeframe === "1d" && preds.data?.version && preds.data.points.length
+        ? { label: `ml_score ${preds.data.version.modelName} v${preds.data.version.version}`, points: preds.data.points.map((p) => ({ ts: p.ts, value: p.score })) }
+        : null,
+    [preds.data, timeframe],
+  );
   const last = series[series.length - 1];
   const prev = series[series.length - 2];
 
@@ -130,6 +139,7 @@ export function SymbolView({ symbol }: { symbol: string }) {
             paneHeight={130}
             indicators={chartIndicators.indicators}
             patterns={chartIndicators.patterns}
+            scoreLine={scoreLine}
           />
         )}
       </div>
