@@ -41,7 +41,7 @@ export async function recordModelRunEpoch(id: string, history: readonly EpochPro
     .where(eq(modelRuns.id, id));
 }
 
-export async function setModelRunFields(id: string, v: Partial<Pick<ModelRun, "datasetHash" | "progress" | "epochs" | "metrics">>): Promise<void> {
+export async function setModelRunFields(id: string, v: Partial<Pick<ModelRun, "datasetHash" | "progress" | "epochs" | "metrics" | "backend">>): Promise<void> {
   await db().update(modelRuns).set(v).where(eq(modelRuns.id, id));
 }
 

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import {
   buildModel,
   compareWithBaselines,
-  FastLstmEngine,
+  createLstmEngine,
   fitRidge,
   fitScalerOnTrain,
   gatherLastStep,
@@ -150,11 +150,16 @@ export async function trainModelRun(opts: TrainModelRunOptions): Promise<{ statu
     modelJson = { window: ds.window, input: "last", ridge: ridgeToJSON(model) };
   } else {
     let engine: GradientEngine;
+    let closeEngine: () => Promise<void> = async () => {};
     let init: Float32Array;
     let finish: (params: Float32Array) => Promise<void>;
     if (m.kind === "lstm" && m.layers === 1) {
       const fshape = { units: m.units, features: ds.features, window: ds.window };
-      engine = new FastLstmEngine(tf, sds, m.units);
+      // The WebAssembly SIMD kernel (same parameter layout as FastLstm, tfjs fallback), one thread: one training per core.
+      const lstm = await createLstmEngine(sds, m.units, { threads: 1 });
+      closeEngine = () => lstm.close();
+      engine = lstm;
+      await setModelRunFields(run.id, { backend: `${lstm.backend} (tfjs ${backend.name})` });
       init = initFastLstmParams(fshape, cfg.train.seed);
       format = "fast-lstm";
       modelJson = { window: ds.window, shape: fshape };
@@ -204,6 +209,7 @@ export async function trainModelRun(opts: TrainModelRunOptions): Promise<{ statu
     }
     await progress({ stage: "evaluating", pct: 92 });
     pred = await engine.predict(result.params, testIdx);
+    await closeEngine();
     await finish(result.params);
   }
 
