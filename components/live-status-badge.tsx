@@ -20,9 +20,9 @@ const CLS = { live: "ok", delayed: "warn", disconnected: "bad" } as const;
  * (live.status, refreshed every few seconds) is shown as disconnected while this browser's stream is
  * not connected. Exposes its state as data attributes for tests and the latency benchmark.
  */
-export function LiveStatusBadge({ streamConnected, lastEvent, note }: { streamConnected: boolean; lastEvent?: LiveEventInfo; note?: string | null }) {
+export function LiveStatusBadge({ streamConnected, lastEvent, note, symbol }: { streamConnected: boolean; lastEvent?: LiveEventInfo; note?: string | null; symbol?: string }) {
   const trpc = useTRPC();
-  const status = useQuery(trpc.live.status.queryOptions(undefined, { refetchInterval: 3_000 }));
+  const status = useQuery(trpc.live.status.queryOptions(symbol ? { symbol } : undefined, { refetchInterval: 3_000 }));
   const s = status.data;
   const state = liveBadgeState(s?.overall ?? null, streamConnected);
   const collectors = s?.collectors ?? [];

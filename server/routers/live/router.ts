@@ -5,7 +5,10 @@ import { analystProcedure, authedProcedure, router } from "../../trpc";
 
 export const liveRouter = router({
   /** Collectors (connection, breaker) and bar builder from the status hash; a status older than LIVE_STATUS_STALE_MS counts as disconnected. */
-  status: authedProcedure.output(ZLiveStatus).query(() => getLiveStatus()),
+  status: authedProcedure
+    .input(z.object({ symbol: z.string().trim().toUpperCase().min(1).max(32).optional() }).optional())
+    .output(ZLiveStatus)
+    .query(({ input }) => getLiveStatus({ symbol: input?.symbol })),
   /** The requested replay and its progress. */
   replay: authedProcedure.output(ZReplayState).query(() => getReplayState()),
   /** Replay a past session (stored 1m bars, or the simulator's prints for SIM symbols) as a live feed. */

@@ -31,4 +31,13 @@ describe("summarizeLiveStatus", () => {
     expect(s.reason).toBe("binance: connecting, breaker open");
     expect(s.collectors).toHaveLength(1);
   });
+
+  it("for one symbol, live only when an active collector streams it", () => {
+    const hash = { replay: collector({ symbols: ["SIM0101", "SIM0102"] }), builder: builder() };
+    expect(summarizeLiveStatus(hash, NOW, 10_000, "SIM0101")).toMatchObject({ overall: "live", symbol: "SIM0101", symbolCovered: true });
+    expect(summarizeLiveStatus(hash, NOW, 10_000, "AAPL")).toMatchObject({ overall: "disconnected", reason: "no live feed streams AAPL", symbolCovered: false });
+    // A finished replay covers nothing; the symbol lists never leave the server.
+    expect(summarizeLiveStatus({ replay: collector({ state: "stopped", symbols: ["SIM0101"] }), builder: builder() }, NOW, 10_000, "SIM0101").symbolCovered).toBe(false);
+    expect(summarizeLiveStatus(hash, NOW, 10_000).collectors[0]).not.toHaveProperty("symbols");
+  });
 });

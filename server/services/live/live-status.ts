@@ -25,12 +25,14 @@ const ZStoredCollectorStatus = z.object({
   duplicates: z.number().default(0),
   lastError: z.string().nullable().default(null),
   updatedAt: z.number(),
+  /** Symbols the collector streams (the supervisor publishes them; used for per-symbol coverage, not returned). */
+  symbols: z.array(z.string()).optional(),
 });
 
 /** The builder's status: only `updatedAt` is required; a `state` string and scalar details are shown. */
 const ZStoredBuilderStatus = z.looseObject({ updatedAt: z.number(), state: z.string().optional() });
 
-export const ZCollectorStatus = ZStoredCollectorStatus.extend({
+export const ZCollectorStatus = ZStoredCollectorStatus.omit({ symbols: true }).extend({
   /** Connection state after staleness: a status not refreshed within the window is "disconnected". */
   effectiveState: z.enum(CONNECTION_STATES),
   stale: z.boolean(),
@@ -55,20 +57,24 @@ export const ZLiveStatus = z.object({
   staleAfterMs: z.number(),
   collectors: z.array(ZCollectorStatus),
   builder: ZBuilderStatus.nullable(),
+  /** When asked about one symbol: is it streamed by an active collector? (null when no symbol was asked) */
+  symbol: z.string().nullable(),
+  symbolCovered: z.boolean().nullable(),
 });
 export type TLiveStatus = z.infer<typeof ZLiveStatus>;
 
 /** Collector and builder status from the status hash, with staleness, and an overall verdict. */
-export async function getLiveStatus(opts: { now?: number; staleAfterMs?: number } = {}): Promise<TLiveStatus> {
+export async function getLiveStatus(opts: { now?: number; staleAfterMs?: number; symbol?: string } = {}): Promise<TLiveStatus> {
   const now = opts.now ?? Date.now();
   const staleAfterMs = opts.staleAfterMs ?? serverEnv().LIVE_STATUS_STALE_MS;
   const hash = await redis().hgetall(liveKeys().status);
-  return summarizeLiveStatus(hash, now, staleAfterMs);
+  return summarizeLiveStatus(hash, now, staleAfterMs, opts.symbol);
 }
 
 /** Pure: the status hash (field → JSON) as a verdict at `now`. */
-export function summarizeLiveStatus(hash: Record<string, string>, now: number, staleAfterMs: number): TLiveStatus {
+export function summarizeLiveStatus(hash: Record<string, string>, now: number, staleAfterMs: number, symbol?: string): TLiveStatus {
   const collectors: TCollectorStatus[] = [];
+  let symbolCovered = false;
   let builder: TLiveStatus["builder"] = null;
   for (const [field, json] of Object.entries(hash)) {
     let value: unknown;
@@ -102,11 +108,16 @@ export function summarizeLiveStatus(hash: Record<string, string>, now: number, s
     }
     const ageMs = Math.max(0, now - c.data.updatedAt);
     const stale = ageMs > staleAfterMs;
-    collectors.push({ ...c.data, effectiveState: stale ? "disconnected" : c.data.state, stale, ageMs });
+    const { symbols: streamed, ...rest } = c.data;
+    const effectiveState = stale ? "disconnected" : c.data.state;
+    if (symbol && streamed?.includes(symbol) && effectiveState !== "disconnected" && effectiveState !== "stopped") symbolCovered = true;
+    collectors.push({ ...rest, effectiveState, stale, ageMs });
   }
   collectors.sort((a, b) => a.provider.localeCompare(b.provider));
-  const { overall, reason } = verdict(collectors, builder);
-  return { now, overall, reason, staleAfterMs, collectors, builder };
+  const v = verdict(collectors, builder);
+  // For one symbol: live only if an active collector streams it.
+  const { overall, reason } = symbol && !symbolCovered && v.overall !== "disconnected" ? { overall: "disconnected" as const, reason: `no live feed streams ${symbol}` } : v;
+  return { now, overall, reason, staleAfterMs, collectors, builder, symbol: symbol ?? null, symbolCovered: symbol ? symbolCovered : null };
 }
 
 function verdict(collectors: TCollectorStatus[], builder: TLiveStatus["builder"]): { overall: LiveOverall; reason: string | null } {

@@ -64,10 +64,12 @@ export async function runCollectors(opts: RunCollectorsOptions): Promise<void> {
   const collectors = new Map<LiveProviderId, LiveCollector>();
   const unsub: (() => void)[] = [];
 
+  /** Symbols each collector streams (published with its status for the per-symbol live badge). */
+  const streamed = new Map<LiveProviderId, string[]>();
   const publishStatus = (s: LiveStatus, extra: Record<string, unknown> = {}) => {
     m.collectorState.set({ provider: s.provider }, STATE_CODE[s.state]);
     metrics().providerBreaker.set({ provider: `live-${s.provider}` }, BREAKER_CODE[s.breaker]);
-    void commands.hset(keys.status, s.provider, JSON.stringify({ ...s, ...extra, updatedAt: Date.now() })).catch(() => undefined);
+    void commands.hset(keys.status, s.provider, JSON.stringify({ ...s, ...extra, symbols: streamed.get(s.provider) ?? [], updatedAt: Date.now() })).catch(() => undefined);
   };
 
   const attach = async (c: LiveCollector) => {
@@ -87,7 +89,13 @@ export async function runCollectors(opts: RunCollectorsOptions): Promise<void> {
     if (Object.keys(opts.vendors).length === 0) return;
     const rows = await db().$client<UniverseRow[]>`select symbol, asset_class, provider_ids from symbols where active order by symbol`;
     const plan = assignSymbols(rows, Object.keys(opts.vendors) as LiveProviderId[]);
-    for (const [p, c] of collectors) if (p !== "replay") await c.setSymbols(plan.get(p) ?? []);
+    for (const [p, c] of collectors) {
+      if (p === "replay") continue;
+      const list = plan.get(p) ?? [];
+      await c.setSymbols(list);
+      streamed.set(p, list.map((s) => s.symbol));
+      publishStatus(c.status());
+    }
   };
 
   // Replay on request.
@@ -118,6 +126,7 @@ export async function runCollectors(opts: RunCollectorsOptions): Promise<void> {
       return idx >= 0 && idx < SIM_CONFIG.symbols ? { symbol: s, simIndex: idx } : { symbol: s };
     });
     await collector.setSymbols(syms);
+    streamed.set("replay", req.symbols);
     replay = { req, collector };
     collectors.set("replay", collector);
     const replayInfo = () => ({ replay: { id: req.id, from: req.from, to: req.to, speed: req.speed, symbols: req.symbols, clock: collector.clock(), done: collector.done } });

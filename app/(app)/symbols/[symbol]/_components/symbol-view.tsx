@@ -80,7 +80,7 @@ export function SymbolView({ symbol }: { symbol: string }) {
           <span className="mono">{symbol}</span> {meta?.name ? <span className="muted" style={{ fontWeight: 400 }}>{meta.name}</span> : null}
         </h1>
         <span className="spacer" />
-        <LiveStatusBadge streamConnected={live.connected} lastEvent={live.event} note={live.applies ? null : "adjusted view: live updates paused"} />
+        <LiveStatusBadge symbol={symbol} streamConnected={live.connected} lastEvent={live.event} note={live.applies ? null : "adjusted view: live updates paused"} />
         {last ? (
           <span className="stat-value" data-testid="last-close">
             {last.close.toFixed(2)}{" "}
