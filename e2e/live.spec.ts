@@ -7,6 +7,13 @@ import { admin, login, shot } from "./helpers";
  * symbol's 1m chart while it plays and watches the last candle change through the bars.live
  * subscription; the badge reports live with the breaker closed; a watchlist row updates too.
  */
+// Whatever happened, leave no replay running for the other specs.
+test.afterEach(async ({ page }) => {
+  await page.goto("/data");
+  const stop = page.getByTestId("live-panel").getByRole("button", { name: "Stop replay" });
+  if (await stop.isVisible()) await stop.click();
+});
+
 test("replay a session and watch the live candle move on the chart and in the watchlist", async ({ page }) => {
   test.setTimeout(120_000);
   await login(page, admin().email, admin().password);
@@ -75,19 +82,22 @@ test("an alert rule on bar close fires from a replayed live bar", async ({ page 
   await expect(row).toContainText("each bar close");
 
   // Replay a session of SIM0108: the first closed minute is stored, the rule's scan runs, SIM0108 is a new hit.
-  await page.getByRole("link", { name: "Market data" }).click();
-  const panel = page.getByTestId("live-panel");
-  await panel.getByLabel("Replay symbols").fill("SIM0108");
-  await panel.getByLabel("Replay speed").selectOption("60");
-  await panel.getByRole("button", { name: "Start replay" }).click();
-  await expect(panel.getByTestId("replay-state")).toContainText(/^SIM0108 · .* at 60×/);
-  await expect(page.getByRole("status").filter({ hasText: "Minute close watch" }).first()).toBeVisible({ timeout: 45_000 });
-  await page.getByRole("link", { name: "Alerts" }).click();
-  const inbox = page.getByTestId("alert-inbox");
-  await expect(inbox.getByText("Minute close watch").first()).toBeVisible();
-  await expect(inbox).toContainText("SIM0108");
-  await shot(page, "63-live-bar-alert");
-  await page.getByRole("link", { name: "Market data" }).click();
-  await page.getByTestId("live-panel").getByRole("button", { name: "Stop replay" }).click();
-  await expect(page.getByTestId("live-panel")).toContainText("No replay requested.");
+  try {
+    await page.getByRole("link", { name: "Market data" }).click();
+    const panel = page.getByTestId("live-panel");
+    await panel.getByLabel("Replay symbols").fill("SIM0108");
+    await panel.getByLabel("Replay speed").selectOption("60");
+    await panel.getByRole("button", { name: "Start replay" }).click();
+    await expect(panel.getByTestId("replay-state")).toContainText(/^SIM0108 · .* at 60×/);
+    await expect(page.getByRole("status").filter({ hasText: "Minute close watch" }).first()).toBeVisible({ timeout: 45_000 });
+    await page.getByRole("link", { name: "Alerts" }).click();
+    const inbox = page.getByTestId("alert-inbox");
+    await expect(inbox.getByText("Minute close watch").first()).toBeVisible();
+    await expect(inbox).toContainText("SIM0108");
+    await shot(page, "63-live-bar-alert");
+  } finally {
+    // Leave nothing running for the other specs: pause the rule (afterEach stops the replay).
+    await page.goto("/alerts");
+    await page.getByTestId("alert-rules").getByRole("row", { name: /Minute close watch/ }).getByRole("button", { name: "Pause" }).click();
+  }
 });

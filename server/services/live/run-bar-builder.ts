@@ -238,7 +238,6 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
 
     let processed = 0;
     let lastStatus = 0;
-    const dispatched = new Set<string>();
     const publishStatus = async (force = false) => {
       const now = Date.now();
       if (!force && now - lastStatus < 1_000) return;
@@ -284,18 +283,18 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       }
       for (const r of step.rejects) m.rejects.inc({ reason: r.reason });
       opts.onStep?.(step, raw.length);
-      // Buckets closed in this step, once each (a bucket closes for all symbols of a source together).
+      // Buckets closed in this step, once each (a bucket closes for all symbols of a source together; a
+      // later close of the same bucket — a symbol closing late, another replay — is deduplicated by the
+      // dispatched job's id while it exists, and re-running a scan on changed bars is right anyway).
       const closes: PersistJob["closes"] = [];
+      const seen = new Set<string>();
       for (const bars of step.events.values()) {
         for (const b of bars) {
-          if (b.status !== "closed") continue;
-          const key = `${b.tf}:${b.ts}`;
-          if (dispatched.has(key)) continue;
-          dispatched.add(key);
+          if (b.status !== "closed" || seen.has(`${b.tf}:${b.ts}`)) continue;
+          seen.add(`${b.tf}:${b.ts}`);
           closes.push({ timeframe: b.tf, ts: b.ts });
         }
       }
-      if (dispatched.size > 10_000) dispatched.clear();
       queue.push({ closes, writes: step.writes, rejects: step.rejects, snapshot: builder.snapshot(step.events.keys()), ackIds: [...entries.map((e) => e.id), ...bad] });
       kick();
       // Back-pressure: never run far ahead of the database.
