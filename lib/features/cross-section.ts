@@ -24,12 +24,7 @@ const RADIX_MASK = RADIX - 1;
 /** Reusable scratch for the cross-sectional operators (grows to the largest universe seen). */
 export class CrossSectionScratch {
   capacity = 0;
-  /** Present values (−0 normalised to +0) and a view of their float64 bits. */
-  vals = new Float64Array(0);
-  bits = new Uint32Array(0);
-  /** Symbol position of each present value. */
-  owner = new Int32Array(0);
-  /** Radix keys and the permutation being sorted (double-buffered). */
+  /** Radix keys and the permutation being sorted (symbol positions; double-buffered). */
   keys = new Uint32Array(0);
   keys2 = new Uint32Array(0);
   order = new Int32Array(0);
@@ -45,9 +40,6 @@ export class CrossSectionScratch {
     if (size <= this.capacity) return;
     const cap = Math.max(size, Math.ceil(this.capacity * 1.5));
     this.capacity = cap;
-    this.vals = new Float64Array(cap);
-    this.bits = new Uint32Array(this.vals.buffer);
-    this.owner = new Int32Array(cap);
     this.keys = new Uint32Array(cap);
     this.keys2 = new Uint32Array(cap);
     this.order = new Int32Array(cap);
@@ -92,13 +84,16 @@ function sortRun(order: Int32Array, vals: Float64Array, a: number, b: number): v
 export function csRank(values: Float64Array, out: Float64Array, scratch: CrossSectionScratch): void {
   const S = values.length;
   scratch.ensure(S);
-  const { vals, bits, owner, hist } = scratch;
+  const { hist } = scratch;
   let keys = scratch.keys;
   let keys2 = scratch.keys2;
+  // The permutation holds symbol positions directly (no owner indirection); values are read in place.
   let order = scratch.order;
   let order2 = scratch.order2;
+  // The high words of the values, read through a view of their own buffer (no copy).
+  const bits = new Uint32Array(values.buffer, values.byteOffset, 2 * S);
   hist.fill(0, 0, 2 * RADIX);
-  // Gather the present values, their keys and both digit histograms in one pass.
+  // Gather the present values' keys and both digit histograms in one pass.
   let m = 0;
   for (let s = 0; s < S; s++) {
     const v = values[s]!;
@@ -106,13 +101,11 @@ export function csRank(values: Float64Array, out: Float64Array, scratch: CrossSe
       out[s] = NA;
       continue;
     }
-    vals[m] = v + 0; // −0 + 0 = +0: one key for both zeros
-    const h = bits[2 * m + HI]!;
-    // IEEE-754 → unsigned order: negative values flip every bit, positive ones set the sign bit.
-    const key = (h & 0x80000000 ? ~h : h | 0x80000000) >>> 10;
+    const h = bits[2 * s + HI]!;
+    // IEEE-754 → unsigned order: negative values flip every bit, positive ones set the sign bit; −0 takes +0's key.
+    const key = (h & 0x80000000 ? (v === 0 ? 0x80000000 : ~h) : h | 0x80000000) >>> 10;
     keys[m] = key;
-    order[m] = m;
-    owner[m] = s;
+    order[m] = s;
     hist[key & RADIX_MASK]!++;
     hist[RADIX + (key >>> RADIX_BITS)]!++;
     m++;
@@ -148,15 +141,21 @@ export function csRank(values: Float64Array, out: Float64Array, scratch: CrossSe
   // Runs of equal keys: order by full value, then give each group of equal values its mean rank.
   const den = 2 * (m - 1);
   for (let a = 0; a < m; ) {
+    const ka = keys[a]!;
     let b = a + 1;
-    while (b < m && keys[b] === keys[a]) b++;
-    if (b - a > 1) sortRun(order, vals, a, b);
+    while (b < m && keys[b] === ka) b++;
+    if (b - a === 1) {
+      out[order[a]!] = (2 * a) / den; // (a + a) / den, as below
+      a = b;
+      continue;
+    }
+    sortRun(order, values, a, b);
     for (let g = a; g < b; ) {
-      const v = vals[order[g]!]!;
+      const v = values[order[g]!]!;
       let h = g + 1;
-      while (h < b && vals[order[h]!] === v) h++;
+      while (h < b && values[order[h]!] === v) h++;
       const r = (g + h - 1) / den; // mean of the ranks g..h−1, divided by m − 1 (one rounding)
-      for (let j = g; j < h; j++) out[owner[order[j]!]!] = r;
+      for (let j = g; j < h; j++) out[order[j]!] = r;
       g = h;
     }
     a = b;

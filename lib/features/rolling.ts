@@ -307,7 +307,9 @@ function rollingExtremeDeque(x: Float64Array, w: number, isMax: boolean, out: Fl
  */
 export function rollingRank(x: Float64Array, w: number, out: Float64Array = new Float64Array(x.length)): Float64Array {
   assertWindow(w);
-  const inv = w > 1 ? 1 / (w - 1) : 0;
+  // below + ½·equal = ½·(#{x_j < x_i} + #{x_j ≤ x_i}): two branch-free counts (random comparisons would
+  // mispredict), and c·(½/(w−1)) is bit-identical to (below + ½·equal)/(w−1)·… (halving is exact).
+  const half = w > 1 ? 0.5 / (w - 1) : 0;
   let run = 0;
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
@@ -320,14 +322,12 @@ export function rollingRank(x: Float64Array, w: number, out: Float64Array = new 
       out[i] = NA;
       continue;
     }
-    let below = 0;
-    let equal = 0;
+    let c = 0;
     for (let j = i - w + 1; j < i; j++) {
       const u = x[j]!;
-      if (u < v) below++;
-      else if (u === v) equal++;
+      c += (((u < v) as unknown as number) | 0) + (((u <= v) as unknown as number) | 0);
     }
-    out[i] = w > 1 ? (below + 0.5 * equal) * inv : 0.5;
+    out[i] = w > 1 ? c * half : 0.5;
   }
   return out;
 }

@@ -6,7 +6,7 @@
  * oscillator = 100/p·(index of high − index of low) = up − down.
  */
 import type { HlBar, IncrementalIndicator, Snapshot } from "./core";
-import { assertPeriod, assertSameLength, Incremental, isMissing, WindowExtreme } from "./core";
+import { argMaxNewest, argMinNewest, assertPeriod, assertSameLength, Incremental, isMissing, WindowExtreme } from "./core";
 
 export interface AroonValue {
   up: number;
@@ -83,12 +83,61 @@ function alloc(n: number): AroonResult {
 
 export function aroon(high: Float64Array, low: Float64Array, period = 14, out: AroonResult = alloc(high.length)): AroonResult {
   assertSameLength(high, low);
-  const s = new AroonState(period);
-  for (let i = 0; i < high.length; i++) {
-    s.next(high[i]!, low[i]!);
-    out.up[i] = s.up;
-    out.down[i] = s.down;
-    out.oscillator[i] = s.oscillator;
+  assertPeriod("period", period);
+  // AroonState as one tight loop (bit-identical). The window extremes follow TA-Lib: keep the index of the
+  // current highest/lowest (the newest among ties, WindowExtreme's rule) and rescan the window of p+1 bars
+  // only when that index leaves it. Ages are exact integers, so up/down/oscillator are the stepper's values.
+  const p = period;
+  const factor = 100.0 / p;
+  const n = high.length;
+  const up = out.up;
+  const down = out.down;
+  const osc = out.oscillator;
+  let segStart = 0; // first bar of the current clean segment
+  let hiIdx = -1;
+  let loIdx = -1;
+  let highest = 0;
+  let lowest = 0;
+  for (let i = 0; i < n; i++) {
+    const h = high[i]!;
+    const l = low[i]!;
+    if (!(Number.isFinite(h) && Number.isFinite(l))) {
+      segStart = i + 1;
+      up[i] = down[i] = osc[i] = NaN;
+      continue;
+    }
+    if (i - segStart < p) {
+      up[i] = down[i] = osc[i] = NaN;
+      continue;
+    }
+    const trailing = i - p;
+    if (i - segStart === p) {
+      // First full window of the segment.
+      hiIdx = argMaxNewest(high, trailing, i);
+      highest = high[hiIdx]!;
+      loIdx = argMinNewest(low, trailing, i);
+      lowest = low[loIdx]!;
+    } else {
+      if (hiIdx < trailing) {
+        hiIdx = argMaxNewest(high, trailing, i);
+        highest = high[hiIdx]!;
+      } else if (h >= highest) {
+        highest = h;
+        hiIdx = i;
+      }
+      if (loIdx < trailing) {
+        loIdx = argMinNewest(low, trailing, i);
+        lowest = low[loIdx]!;
+      } else if (l <= lowest) {
+        lowest = l;
+        loIdx = i;
+      }
+    }
+    const hiAge = i - hiIdx;
+    const loAge = i - loIdx;
+    up[i] = factor * (p - hiAge);
+    down[i] = factor * (p - loAge);
+    osc[i] = factor * (loAge - hiAge);
   }
   return out;
 }

@@ -163,9 +163,14 @@ export class NatrState implements Snapshot<NatrState> {
 }
 
 export function natr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14, out = new Float64Array(close.length)): Float64Array {
-  assertSameLength(high, low, close);
-  const s = new NatrState(period);
-  for (let i = 0; i < close.length; i++) out[i] = s.next(high[i]!, low[i]!, close[i]!);
+  // NatrState = the ATR loop, then one pass (bit-identical): a defined ATR implies a clean bar.
+  atr(high, low, close, period, out);
+  for (let i = 0; i < close.length; i++) {
+    const a = out[i]!;
+    if (Number.isNaN(a)) continue;
+    const c = close[i]!;
+    out[i] = isZero(c) ? 0.0 : (a / c) * 100.0;
+  }
   return out;
 }
 

@@ -9,7 +9,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { adx, AdxState } from "./adx";
-import { atr, AtrState } from "./atr";
+import { aroon, AroonState } from "./aroon";
+import { atr, AtrState, natr, NatrState } from "./atr";
 import { bbands, BbandsState } from "./bollinger";
 import { macd, MacdState } from "./macd";
 import { ema, EmaState, MA_TYPES, sma, SmaState } from "./moving-averages";
@@ -17,7 +18,7 @@ import { cci, CciState, willr, WillrState } from "./oscillators";
 import { rsi, RsiState } from "./rsi";
 import { stoch, StochState } from "./stochastic";
 import { rng } from "./test-helpers";
-import { obv, ObvState } from "./volume";
+import { mfi, MfiState, obv, ObvState } from "./volume";
 import { vwap, VwapState } from "./vwap";
 
 interface Cols {
@@ -135,6 +136,25 @@ describe.each(DATA)("batch = stepper on $name data", (c) => {
     expectSame(willr(c.high, c.low, c.close, p), want.w, `willr(${p})`);
     expectSame(cci(c.high, c.low, c.close, p), want.c, `cci(${p})`);
     expectSame(atr(c.high, c.low, c.close, p), want.a, `atr(${p})`);
+  });
+
+  it.each(PERIODS)("natr, mfi, aroon (period %i)", (p) => {
+    const na = new NatrState(p);
+    const mf = new MfiState(p);
+    const ar = new AroonState(p);
+    const want = { natr: [] as number[], mfi: [] as number[], up: [] as number[], down: [] as number[], oscillator: [] as number[] };
+    for (let i = 0; i < n; i++) {
+      want.natr.push(na.next(c.high[i]!, c.low[i]!, c.close[i]!));
+      want.mfi.push(mf.next(c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!));
+      ar.next(c.high[i]!, c.low[i]!);
+      want.up.push(ar.up);
+      want.down.push(ar.down);
+      want.oscillator.push(ar.oscillator);
+    }
+    expectSame(natr(c.high, c.low, c.close, p), want.natr, `natr(${p})`);
+    expectSame(mfi(c.high, c.low, c.close, c.volume, p), want.mfi, `mfi(${p})`);
+    const got = aroon(c.high, c.low, p);
+    for (const k of ["up", "down", "oscillator"] as const) expectSame(got[k], want[k], `aroon(${p}).${k}`);
   });
 
   it.each(PERIODS)("adx (period %i)", (p) => {

@@ -60,6 +60,8 @@ export class CciState implements Snapshot<CciState> {
   }
 }
 
+let cciScratch = new Float64Array(32);
+
 export function cci(high: Float64Array, low: Float64Array, close: Float64Array, period = 14, out = new Float64Array(close.length)): Float64Array {
   assertSameLength(high, low, close);
   assertPeriod("period", period);
@@ -68,7 +70,9 @@ export function cci(high: Float64Array, low: Float64Array, close: Float64Array, 
   // the loop computes four consecutive bars together when it can (four independent chains, each in
   // CciState's order).
   const p = period;
-  const buf = new Float64Array(p);
+  // Module scratch (no allocation per call): slots 0..p−1 are all written before the first read after a reset.
+  if (cciScratch.length < p) cciScratch = new Float64Array(p);
+  const buf = cciScratch;
   const n = close.length;
   let idx = 0; // slot of the next write
   let seen = 0;

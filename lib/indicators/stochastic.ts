@@ -129,11 +129,15 @@ export function stoch(
 ): StochResult {
   assertSameLength(high, low, close);
   const p = { ...STOCH_DEFAULTS, ...params };
-  const s = new StochState(p); // validates the params
   if (p.slowKMa === "sma" && p.slowK > 1 && p.slowDMa === "sma" && p.slowD > 1) {
+    // StochState's validation (same checks, same order) without building its windows.
+    assertPeriod("fastK", p.fastK);
+    assertPeriod("period", p.slowK);
+    assertPeriod("period", p.slowD);
     stochSmaSma(high, low, close, p.fastK, p.slowK, p.slowD, out.k, out.d);
     return out;
   }
+  const s = new StochState(p); // validates the params
   for (let i = 0; i < close.length; i++) {
     s.next(high[i]!, low[i]!, close[i]!);
     out.k[i] = s.k;
@@ -148,6 +152,9 @@ export function stoch(
  * The window extremes follow TA-Lib: keep the index of the current highest/lowest and rescan the window only
  * when that index leaves it (ties: the newest index wins, as in WindowExtreme; the value is the same anyway).
  */
+let kScratch = new Float64Array(8);
+let dScratch = new Float64Array(8);
+
 function stochSmaSma(
   high: Float64Array,
   low: Float64Array,
@@ -159,8 +166,11 @@ function stochSmaSma(
   outD: Float64Array,
 ): void {
   const n = close.length;
-  const kRing = new Float64Array(slowK); // raw %K inputs of the slow-%K SMA
-  const dRing = new Float64Array(slowD); // slow %K inputs of the %D SMA
+  // Module scratch (no allocation per call): a slot is always written before it is read after a reset.
+  if (kScratch.length < slowK) kScratch = new Float64Array(slowK);
+  if (dScratch.length < slowD) dScratch = new Float64Array(slowD);
+  const kRing = kScratch; // raw %K inputs of the slow-%K SMA (slots 0..slowK−1)
+  const dRing = dScratch; // slow %K inputs of the %D SMA (slots 0..slowD−1)
   let segStart = 0; // first bar of the current clean segment
   let hiIdx = -1;
   let loIdx = -1;

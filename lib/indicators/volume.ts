@@ -167,8 +167,65 @@ export function mfi(
   out = new Float64Array(close.length),
 ): Float64Array {
   assertSameLength(high, low, close, volume);
-  const s = new MfiState(period);
-  for (let i = 0; i < close.length; i++) out[i] = s.next(high[i]!, low[i]!, close[i]!, volume[i]!);
+  assertPeriod("period", period);
+  // MfiState as one tight loop (bit-identical): the two flow windows are rings of p slots, the slot being
+  // overwritten holds the oldest flow, subtracted first (TA-Lib order) once the window is full.
+  const p = period;
+  const n = close.length;
+  const posFlow = new Float64Array(p);
+  const negFlow = new Float64Array(p);
+  let slot = 0; // next slot to write (= the oldest flow when size === p)
+  let size = 0; // flows held (capped at p)
+  let prevTp = NaN;
+  let posSum = 0;
+  let negSum = 0;
+  for (let i = 0; i < n; i++) {
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+    const v = volume[i]!;
+    if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c) && Number.isFinite(v))) {
+      slot = 0;
+      size = 0;
+      prevTp = NaN;
+      posSum = 0;
+      negSum = 0;
+      out[i] = NaN;
+      continue;
+    }
+    const tp = (h + l + c) / 3.0;
+    const prev = prevTp;
+    prevTp = tp;
+    if (Number.isNaN(prev)) {
+      out[i] = NaN;
+      continue;
+    }
+    if (size === p) {
+      posSum -= posFlow[slot]!;
+      negSum -= negFlow[slot]!;
+    }
+    const diff = tp - prev;
+    const mf = tp * v;
+    if (diff < 0) {
+      negFlow[slot] = mf;
+      negSum += mf;
+      posFlow[slot] = 0.0;
+    } else if (diff > 0) {
+      posFlow[slot] = mf;
+      posSum += mf;
+      negFlow[slot] = 0.0;
+    } else {
+      posFlow[slot] = 0.0;
+      negFlow[slot] = 0.0;
+    }
+    slot = slot + 1 === p ? 0 : slot + 1;
+    if (size < p && ++size < p) {
+      out[i] = NaN;
+      continue;
+    }
+    const total = posSum + negSum;
+    out[i] = total < 1.0 ? 0.0 : 100.0 * (posSum / total);
+  }
   return out;
 }
 
