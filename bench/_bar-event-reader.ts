@@ -1,0 +1,28 @@
+/**
+ * A separate reader process for bench/live.ts (the web's hub is its own process in production): reads
+ * the given bar-event streams from the start and prints one line per closed 1m bar: "<bar ts> <receive
+ * time>" (epoch ms with sub-ms precision: performance.timeOrigin + performance.now()). Stops on SIGTERM.
+ */
+import { Redis } from "ioredis";
+
+const [url, keysJson] = process.argv.slice(2);
+const keys = JSON.parse(keysJson!) as string[];
+const r = new Redis(url!, { maxRetriesPerRequest: null });
+const last = new Map(keys.map((k) => [k, "0"]));
+let stop = false;
+process.on("SIGTERM", () => (stop = true));
+process.stdout.write("ready\n");
+while (!stop) {
+  const res = (await r.xread("COUNT", 1000, "BLOCK", 100, "STREAMS", ...last.keys(), ...last.values())) as [string, [string, string[]][]][] | null;
+  const now = performance.timeOrigin + performance.now();
+  let out = "";
+  for (const [key, entries] of res ?? []) {
+    for (const [id, fields] of entries) {
+      last.set(key, id);
+      const ev = JSON.parse(fields[1]!) as { bars: { tf: string; ts: number; status: string }[] };
+      for (const b of ev.bars) if (b.tf === "1m" && b.status === "closed") out += `${b.ts} ${now}\n`;
+    }
+  }
+  if (out) process.stdout.write(out);
+}
+r.disconnect();
