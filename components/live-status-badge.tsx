@@ -52,7 +52,7 @@ export function LiveStatusBadge({ streamConnected, lastEvent, note, symbol }: { 
       {state}
       <span className="muted" data-testid="live-breaker">
         {" · "}
-        {collectors.length === 0 ? "no collector" : `breaker ${breaker}`}
+        {collectors.length === 0 ? "no collector" : s?.symbolCovered === false ? `no live feed for ${s.symbol}` : `breaker ${breaker}`}
       </span>
       {note ? <span className="muted"> · {note}</span> : null}
     </span>
