@@ -11,7 +11,8 @@ import type { LiveCollector, LiveStatus, LiveSymbol, TickSink } from "../../prov
  *
  * Sources per symbol: the simulator's prints for simulated symbols (`simIndex`), otherwise the stored
  * 1m bars, each turned into four prints (open at :00, the nearer extreme at :15, the other at :30,
- * close at :59; volume split across them), so OHLC, volume and trade counts replay exactly.
+ * close at :59; volume split across them, size 0 where a bar has fewer than 4 shares), so OHLC and
+ * volume replay exactly (the trade count becomes 4).
  */
 export interface ReplaySymbol extends LiveSymbol {
   simIndex?: number;
@@ -57,8 +58,8 @@ export function printsFromBars(symbol: string, c: BarColumns): Cursor {
     const q = Math.floor(v / 4);
     const sizes = [q, q, q, v - 3 * q];
     const offs = [0, 15_000, 30_000, 59_000];
+    // With fewer than 4 shares some prints carry size 0: the bar's high and low must still replay.
     for (let k = 0; k < 4; k++) {
-      if (sizes[k]! <= 0 && k < 3) continue;
       ts.push(t + offs[k]!);
       price.push(pts[k]!);
       size.push(sizes[k]!);
