@@ -1,5 +1,5 @@
 import { aggregate, BarAccumulator } from "../bars/aggregate";
-import { emptyColumns, type BarColumns } from "../bars/columns";
+import { emptyColumns, type Bar, type BarColumns } from "../bars/columns";
 import { bucketStart, TIMEFRAME_MS, type Timeframe } from "../bars/timeframe";
 import { isOpenAt, sessionOf, type CalendarId } from "../calendar";
 import type { LiveBar, LiveBarStatus } from "./bar-event";
@@ -66,16 +66,8 @@ export interface MinuteBar {
   lastTs: number;
 }
 
-/** A bar to store (any timeframe); vwap NaN when unknown. */
-export interface StoredBar {
-  ts: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  vwap: number;
-  trades: number;
+/** A bar to store (any timeframe); vwap NaN when unknown; flat = no print in a session minute. */
+export interface StoredBar extends Bar {
   flat: boolean;
 }
 

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
-import { emptyColumns, type BarColumns } from "@/lib/bars/columns";
+import { columnsFromBars } from "@/lib/bars/columns";
 import { bucketStart, type Timeframe } from "@/lib/bars/timeframe";
 import { calendarForAsset } from "@/lib/calendar";
 import { LiveBarBuilder, type BuilderSnapshot, type BuilderStep, type StoredBar, type SymbolSnapshot, type TickReject } from "@/lib/live/bar-builder";
@@ -73,22 +73,6 @@ const REJECT_RULE: Record<TickReject["reason"], DqFinding["rule"]> = {
   future: "tick_future",
   "unknown-symbol": "tick_unknown_symbol",
 };
-
-function toColumns(bars: readonly StoredBar[]): BarColumns {
-  const c = emptyColumns(bars.length);
-  c.length = bars.length;
-  bars.forEach((b, i) => {
-    c.ts[i] = b.ts;
-    c.open[i] = b.open;
-    c.high[i] = b.high;
-    c.low[i] = b.low;
-    c.close[i] = b.close;
-    c.volume[i] = b.volume;
-    c.vwap[i] = b.vwap;
-    c.trades[i] = b.trades;
-  });
-  return c;
-}
 
 /** Rejected prints → one finding per (symbol, reason, minute) with the count and the first print. */
 export function rejectFindings(rejects: readonly TickReject[]): (DqFinding & { symbol: string })[] {
@@ -350,7 +334,7 @@ async function persistJobs(jobs: PersistJob[], symbols: Map<string, SymbolInfo>,
         const batches = [...bySym]
           .map(([symbol, bars]) => ({
             symbol,
-            bars: toColumns([...bars.values()].filter((b) => b.flat === flat).sort((a, b) => a.ts - b.ts)),
+            bars: columnsFromBars([...bars.values()].filter((b) => b.flat === flat).sort((a, b) => a.ts - b.ts)),
             assetClass: symbols.get(symbol)?.assetClass,
           }))
           .filter((b) => b.bars.length > 0);
