@@ -605,7 +605,8 @@ export class LiveBarBuilder {
 
   /**
    * Rebuild state from a snapshot plus the stored closed minutes of each symbol's current day
-   * (`storedMinutes`, ascending). Grace bars from the snapshot replace stored ones with the same ts.
+   * (`storedMinutes`, ascending). Grace bars from the snapshot replace stored ones with the same ts;
+   * stored minutes the snapshot had not closed yet are ignored (their prints are replayed).
    */
   restore(snap: BuilderSnapshot, storedMinutes: (symbol: string) => readonly StoredBar[]): void {
     for (const [k, v] of Object.entries(snap.clocks)) this.clocks.set(k, v);
@@ -613,8 +614,13 @@ export class LiveBarBuilder {
       const st = this.state(s.symbol, s.source);
       if (!st) continue;
       const grace = new Map(s.grace.map((b) => [b.ts, b]));
+      // Stored minutes at or after the snapshot's closedUntil were written by steps the snapshot does not
+      // include (stored, then the process died before acknowledging): their prints are still pending and
+      // will be applied again, so those rows must not be taken as closed minutes.
+      const closedUntil = s.closedUntil === -1 ? Number.NEGATIVE_INFINITY : s.closedUntil;
       const day: MinuteBar[] = [];
       for (const b of storedMinutes(s.symbol)) {
+        if (!(b.ts < closedUntil)) continue;
         const g = grace.get(b.ts);
         if (g) {
           grace.delete(b.ts);
