@@ -99,7 +99,7 @@ export async function runCollectors(opts: RunCollectorsOptions): Promise<void> {
   };
 
   // Replay on request.
-  let replay: { req: TReplayRequest; collector: ReplayCollector } | null = null;
+  let replay: { req: TReplayRequest; collector: ReplayCollector; info: () => Record<string, unknown> } | null = null;
   let sim: Simulator | undefined;
   const syncReplay = async () => {
     if (opts.replay === false) return;
@@ -127,10 +127,10 @@ export async function runCollectors(opts: RunCollectorsOptions): Promise<void> {
     });
     await collector.setSymbols(syms);
     streamed.set("replay", req.symbols);
-    replay = { req, collector };
+    const info = () => ({ replay: { id: req.id, from: req.from, to: req.to, speed: req.speed, symbols: req.symbols, clock: collector.clock(), done: collector.done } });
+    replay = { req, collector, info };
     collectors.set("replay", collector);
-    const replayInfo = () => ({ replay: { id: req.id, from: req.from, to: req.to, speed: req.speed, symbols: req.symbols, clock: collector.clock(), done: collector.done } });
-    unsub.push(collector.onStatus((s) => publishStatus(s, replayInfo())));
+    unsub.push(collector.onStatus((s) => publishStatus(s, info())));
     // Each replay is its own source (clock): a new replay of the same session restarts its symbols' bars.
     const source = `replay:${req.id}`;
     await collector.start((ticks, clock) => {
@@ -161,8 +161,7 @@ export async function runCollectors(opts: RunCollectorsOptions): Promise<void> {
   scheduleBoundary();
   const statusTimer = setInterval(() => {
     for (const c of collectors.values()) {
-      if (c === replay?.collector) publishStatus(c.status(), { replay: { id: replay.req.id, from: replay.req.from, to: replay.req.to, speed: replay.req.speed, symbols: replay.req.symbols, clock: replay.collector.clock(), done: replay.collector.done } });
-      else publishStatus(c.status());
+      publishStatus(c.status(), c === replay?.collector ? replay.info() : {});
     }
   }, 2_000);
 
