@@ -32,12 +32,12 @@ export function DataPanel({ canWrite }: { canWrite: boolean }) {
       qc.invalidateQueries({ queryKey: trpc.market.quality.list.queryKey() }),
     ]);
   const setActive = useMutation(trpc.market.symbols.setActive.mutationOptions({ onSuccess: () => void refresh() }));
-  // When the last active run finishes, reload the universe (last bars, quality status).
-  const anyRunning = runs.data?.some((r) => r.status === "running" || r.status === "queued") ?? false;
-  const wasRunning = useRef(anyRunning);
+  // When any run finishes, reload the universe (last bars, quality status): other runs may still be going.
+  const running = new Set(runs.data?.filter((r) => r.status === "running" || r.status === "queued").map((r) => r.id) ?? []);
+  const wasRunning = useRef(running);
   useEffect(() => {
-    if (wasRunning.current && !anyRunning) void refresh();
-    wasRunning.current = anyRunning;
+    if ([...wasRunning.current].some((id) => !running.has(id))) void refresh();
+    wasRunning.current = running;
   });
 
   return (
