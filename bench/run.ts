@@ -14,3 +14,7 @@ if (!name || !existsSync(path.join(dir, `${name}.ts`))) {
 }
 process.argv = [process.argv[0]!, path.join(dir, `${name}.ts`), ...rest];
 await import(path.join(dir, `${name}.ts`));
+// A benchmark is done when its module has run: exit even if a library left a connection open
+// (the full-size scan bench otherwise idled after its JSON line), once stdout has been flushed.
+await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+process.exit(process.exitCode ?? 0);

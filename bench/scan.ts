@@ -9,7 +9,7 @@
  *     features, indicators, evaluation, the stored scan_runs row);
  *   - warm: 20 more runScan calls on the warm cache (median, p95);
  *   - split (measured afterwards, outside the figures above): load, features, env (indicators), evaluate.
- *   - warm_load_ms: the loader on a cache hit (its freshness probe), the loader's share of a warm run.
+ *   - warm_load_ms: the loader on a cache hit (its data-version check), the loader's share of a warm run.
  * Last stdout line: { warm_scan_ms, cold_scan_ms, warm_p95_ms, warm_load_ms, load_ms, feature_ms, env_ms, evaluate_ms, … }
  */
 import { benchDatabase, log, percentile } from "./_db";
@@ -133,7 +133,7 @@ try {
     warm.push(performance.now() - t);
     if (r.source !== "cache" || r.total !== cold.total) throw new Error(`warm run ${i}: source ${r.source}, ${r.total} matches (cold ${cold.total})`);
   }
-  // The loader's share of a warm run: the freshness probe (newest bar of the universe) on a cache hit.
+  // The loader's share of a warm run: the data-version check (one Redis MGET) on a cache hit.
   const barsNeeded = Math.min(1000, Math.max(plan.bars.recommendedBars, plan.features?.minBars ?? 0, plan.maxLag + 1));
   const probes: number[] = [];
   for (let i = 0; i < WARM_RUNS; i++) {

@@ -7,6 +7,7 @@ import { calendarForAsset } from "@/lib/calendar";
 import { checkBars, type DqFinding } from "@/lib/quality/check-bars";
 import { db } from "../../db";
 import { BAR_COPY_COLUMNS, copyHeader, copyTrailer, encodeBarTuples, type CopyBatch } from "./copy-binary";
+import { bumpDataVersion, type DataScope } from "./data-version";
 import { barTable, rollupBars, rollupFresh } from "./rollup-bars";
 import { recordDqFindings } from "./record-dq-findings";
 
@@ -155,6 +156,10 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
       }
     });
   }
+  // Committed: tell the caches which timeframes changed (rolled-up ones included).
+  const changed: DataScope[] = result.rowsOut > 0 ? [`bars:${opts.timeframe}`] : [];
+  for (const [tf, n] of Object.entries(result.rollup)) if (n > 0) changed.push(`bars:${tf as Timeframe}`);
+  await bumpDataVersion(changed);
   if (findings.length > 0) await recordDqFindings({ timeframe: opts.timeframe, runId: opts.runId ?? null, findings });
   return result;
 }

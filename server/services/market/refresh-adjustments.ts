@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { adjustmentFactors, bars1d, corporateActions } from "@/db/schema";
 import { adjustmentSteps, inferAdjustmentEvents, type CorporateAction } from "@/lib/bars/adjust";
 import { db } from "../../db";
+import { bumpDataVersion } from "../bars/data-version";
 
 export interface RefreshAdjustmentsOptions {
   symbol: string;
@@ -60,5 +61,6 @@ export async function refreshAdjustments(opts: RefreshAdjustmentsOptions): Promi
       await tx.insert(adjustmentFactors).values(steps.map((s) => ({ symbol, ts: new Date(s.ts), priceFactor: s.priceFactor, volumeFactor: s.volumeFactor })));
     }
   });
+  await bumpDataVersion(["adjustments"]);
   return { steps: steps.length, inferred };
 }

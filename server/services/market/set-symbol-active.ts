@@ -3,6 +3,7 @@ import { symbols } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { db } from "../../db";
 import { recordAudit } from "../audit/record-audit";
+import { bumpDataVersion } from "../bars/data-version";
 
 /** Deactivate (or re-activate) a symbol; its history is kept. */
 export async function setSymbolActive(opts: { actorId: string; symbol: string; active: boolean }) {
@@ -12,6 +13,7 @@ export async function setSymbolActive(opts: { actorId: string; symbol: string; a
     .where(eq(symbols.symbol, opts.symbol))
     .returning({ symbol: symbols.symbol, active: symbols.active });
   if (!row) throw new AppError("NOT_FOUND", { userMessage: `Unknown symbol ${opts.symbol}` });
+  await bumpDataVersion(["universe"]);
   await recordAudit({ actorId: opts.actorId, action: opts.active ? "symbol.activate" : "symbol.deactivate", target: opts.symbol });
   return row;
 }

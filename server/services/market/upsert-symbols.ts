@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { symbols, type AssetClass } from "@/db/schema";
 import { db } from "../../db";
+import { bumpDataVersion } from "../bars/data-version";
 
 export interface SymbolInput {
   symbol: string;
@@ -35,5 +36,6 @@ export async function upsertSymbols(rows: SymbolInput[]): Promise<number> {
       },
     })
     .returning({ symbol: symbols.symbol });
+  await bumpDataVersion(["universe"]);
   return res.length;
 }

@@ -3,6 +3,7 @@ import { emptyColumns, type BarColumns } from "@/lib/bars/columns";
 import type { Timeframe } from "@/lib/bars/timeframe";
 import { computeFeatures, FeatureContext, fillCrossSectional, type FeatureMatrix } from "@/lib/features";
 import { db } from "../../db";
+import { readDataVersion, type DataScope } from "../bars/data-version";
 import { copyOut, PG_EPOCH_MS, TWO32 } from "../bars/pg-binary";
 import { barTable } from "../bars/rollup-bars";
 
@@ -16,10 +17,13 @@ export interface ScanData {
   barsPerSymbol: number;
   lastBarTs: number;
   loadedAt: number;
+  /** Data version (bars of the timeframe, universe, adjustments) read before the load; null if unknown. */
+  version: string | null;
   source: "postgres" | "cache";
 }
 
-const TTL_MS = 60_000;
+/** Backstop for writes that bypass the data versions (e.g. manual SQL): reload at least this often. */
+const TTL_MS = 5 * 60_000;
 /** Concurrent COPY readers for a cold load (each on its own reserved connection of the 10-connection pool). */
 const COPY_READERS = 2;
 /** Below this many symbols per reader, one reader is enough. */
@@ -33,8 +37,9 @@ const g = globalThis as unknown as {
 /**
  * The scanner's warm data: for every active symbol, its latest `barsNeeded` adjusted bars of a
  * timeframe (and, on demand, core-v1 features computed from them, cross-sections included). Kept in
- * process memory and reloaded from Postgres when older than a minute, when a deeper history is needed,
- * or when newer bars have arrived (newest bar of the active universe, one PK probe per symbol).
+ * process memory and reloaded from Postgres when a writer has changed the timeframe's bars, the universe
+ * or the adjustments since (data versions in Redis, one MGET), when a deeper history is needed, or
+ * after TTL_MS.
  * A cold load reads every symbol's bars and adjustment steps with one set-based binary COPY per reader
  * (see scanCopyQuery); concurrent cold calls share one load.
  */
@@ -43,10 +48,8 @@ export async function loadScanData(opts: { timeframe: Timeframe; barsNeeded: num
   g.__mssScanLoading ??= new Map();
   const cached = g.__mssScanData.get(opts.timeframe);
   let data: ScanData | undefined;
-  // The freshness probe only matters when the cache is otherwise usable; a reload reads lastBarTs from the bars.
-  if (cached && cached.barsPerSymbol >= opts.barsNeeded && Date.now() - cached.loadedAt < TTL_MS) {
-    // Within 1 ms: the probe (SQL numeric) and the loaded bars (µs decoded in JS) may round a sub-ms ts differently.
-    if (Math.abs((await latestBarTs(opts.timeframe)) - cached.lastBarTs) < 1) data = { ...cached, source: "cache" };
+  if (cached && cached.version !== null && cached.barsPerSymbol >= opts.barsNeeded && Date.now() - cached.loadedAt < TTL_MS) {
+    if ((await readDataVersion(scopesOf(opts.timeframe))) === cached.version) data = { ...cached, source: "cache" };
   }
   if (!data) {
     const barsPerSymbol = Math.max(opts.barsNeeded, cached?.barsPerSymbol ?? 0, 300);
@@ -79,17 +82,10 @@ export async function loadScanData(opts: { timeframe: Timeframe; barsNeeded: num
   return data;
 }
 
-/** Newest bar ts (epoch ms, 0 if none) over the active symbols: one backward PK probe per symbol. */
-async function latestBarTs(timeframe: Timeframe): Promise<number> {
-  const [{ last }] = (await db().$client.unsafe(
-    `select coalesce((extract(epoch from max(b.ts)) * 1000)::float8, 0) as last
-     from symbols s cross join lateral (select ts from ${barTable(timeframe)} b where b.symbol = s.symbol order by b.ts desc limit 1) b
-     where s.active`,
-  )) as unknown as [{ last: number }];
-  return last;
-}
+const scopesOf = (timeframe: Timeframe): DataScope[] => [`bars:${timeframe}`, "universe", "adjustments"];
 
 async function readScanData(timeframe: Timeframe, barsPerSymbol: number): Promise<ScanData> {
+  const version = await readDataVersion(scopesOf(timeframe)); // before the read: see data-version.ts
   const sql = db().$client;
   const rows = await sql<{ symbol: string; asset_class: string; exchange: string | null; sector: string | null }[]>`
     select s.symbol, s.asset_class, s.exchange, s.sector from symbols s where s.active order by s.symbol`;
@@ -122,6 +118,7 @@ async function readScanData(timeframe: Timeframe, barsPerSymbol: number): Promis
     barsPerSymbol,
     lastBarTs,
     loadedAt: Date.now(),
+    version,
     source: "postgres",
   };
 }
