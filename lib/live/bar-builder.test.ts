@@ -204,6 +204,26 @@ describe("LiveBarBuilder", () => {
     expect(s.events.get("X")!.find((e) => e.tf === "1m")).toMatchObject({ ts: OPEN, status: "forming", volume: 5, trades: 1 });
   });
 
+  it("does not re-emit forming higher bars that a clock-only close left unchanged", () => {
+    const b = newBuilder(["X"]);
+    b.apply("v", [{ symbol: "X", ts: OPEN + 1_000, price: 10, size: 5 }], OPEN + 1_000);
+    const first = b.drain().events.get("X")!;
+    expect(new Set(first.map((e) => e.tf))).toEqual(new Set(TFS));
+    // The minute closes on the clock alone: only the 1m bar changed (forming → closed).
+    b.apply("v", [], OPEN + MIN);
+    const close = b.drain().events.get("X")!;
+    expect(close).toEqual([expect.objectContaining({ tf: "1m", ts: OPEN, status: "closed", close: 10, volume: 5 })]);
+    // A print in the next minute changes every forming bar again.
+    b.apply("v", [{ symbol: "X", ts: OPEN + MIN + 1_000, price: 11, size: 2 }], OPEN + MIN + 1_000);
+    const next = b.drain().events.get("X")!;
+    expect(next.filter((e) => e.tf !== "1m").map((e) => [e.tf, e.status, e.close, e.volume])).toEqual(TFS.slice(1).map((tf) => [tf, "forming", 11, 7]));
+    // The 5m bucket's end closes it (emitted as closed) and starts nothing new until a print comes.
+    b.apply("v", [], OPEN + 5 * MIN);
+    const five = b.drain().events.get("X")!;
+    expect(five.find((e) => e.tf === "5m")).toMatchObject({ ts: OPEN, status: "closed", close: 11, volume: 7 });
+    expect(five.some((e) => e.tf === "15m" || e.tf === "1d")).toBe(false);
+  });
+
   it("rejects invalid, unknown, future and out-of-session prints with a reason", () => {
     const b = newBuilder(["X"]);
     b.apply(

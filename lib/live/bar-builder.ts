@@ -120,6 +120,8 @@ interface SymbolState {
   dirtyMinutes: Set<number>;
   /** Per higher timeframe: the closed minutes' aggregate of one bucket (invalidated by changed minutes). */
   closedPart: Map<Timeframe, ClosedPart>;
+  /** Per higher timeframe: the forming bar last emitted (an unchanged one is not emitted again). */
+  lastForming: Map<Timeframe, LiveBar>;
   touched: boolean;
 }
 
@@ -194,6 +196,12 @@ function toLive(tf: Timeframe, b: StoredBar, status: LiveBarStatus): LiveBar {
     status,
     flat: b.flat,
   };
+}
+
+function sameBar(a: LiveBar, b: LiveBar): boolean {
+  return (
+    a.ts === b.ts && a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume && a.vwap === b.vwap && a.trades === b.trades && a.status === b.status && a.flat === b.flat
+  );
 }
 
 /** Minute bars → columns for `aggregate` (vwap NaN for silent minutes: they carry no volume). */
@@ -296,6 +304,7 @@ export class LiveBarBuilder {
       pending: new Map(),
       dirtyMinutes: new Set(),
       closedPart: new Map(),
+      lastForming: new Map(),
       touched: false,
     };
     this.states.set(symbol, st);
@@ -558,7 +567,13 @@ export class LiveBarBuilder {
           const hb = bucketStart(cur, tf);
           if ((st.higherClosed.get(tf) ?? Number.NEGATIVE_INFINITY) >= hb) continue;
           const bar = this.higherBar(st, tf, hb, true);
-          if (bar) st.pending.set(`${tf}:${hb}`, toLive(tf, bar, "forming"));
+          if (!bar) continue;
+          // A clock-only close leaves the forming higher bars as they were: emit only what changed.
+          const live = toLive(tf, bar, "forming");
+          const prev = st.lastForming.get(tf);
+          if (prev && sameBar(prev, live)) continue;
+          st.lastForming.set(tf, live);
+          st.pending.set(`${tf}:${hb}`, live);
         }
       }
       events.set(st.symbol, [...st.pending.values()]);

@@ -9,7 +9,8 @@ import { db } from "../../db";
 import { logger } from "../../logger";
 import { writeBars } from "../bars/write-bars";
 import { recordDqFindings } from "../bars/record-dq-findings";
-import { BAR_BUILDER_GROUP, BAR_EVENTS_MAXLEN, liveKeys } from "./keys";
+import { BAR_BUILDER_GROUP, liveKeys } from "./keys";
+import { publishBarEvents } from "./publish-bar-events";
 import { liveMetrics } from "./live-metrics";
 import { decodeEntry, type TickEntry } from "./tick-stream";
 
@@ -257,13 +258,13 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       // Publish first (the browser sees the bar now); persistence follows asynchronously.
       if (step.events.size > 0) {
         const clock = entries.reduce((a, e) => Math.max(a, e.clock), 0);
-        const p = commands.pipeline();
+        const out: { key: string; payload: string }[] = [];
         for (const [sym, bars] of step.events) {
           if (bars.length === 0) continue;
-          p.xadd(keys.bars(sym), "MAXLEN", "~", BAR_EVENTS_MAXLEN, "*", "e", JSON.stringify({ symbol: sym, clock, receivedAt: step.receivedAt, bars }));
-          for (const b of bars) if (b.status !== "forming") m.bars.inc({ status: b.status, tf: b.tf });
+          out.push({ key: keys.bars(sym), payload: JSON.stringify({ symbol: sym, clock, receivedAt: step.receivedAt, bars }) });
         }
-        await p.exec();
+        await publishBarEvents(commands, out);
+        for (const bars of step.events.values()) for (const b of bars) if (b.status !== "forming") m.bars.inc({ status: b.status, tf: b.tf });
       }
       for (const r of step.rejects) m.rejects.inc({ reason: r.reason });
       opts.onStep?.(step, raw.length);
