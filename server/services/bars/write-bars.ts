@@ -2,12 +2,13 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { TransactionSql } from "postgres";
 import type { BarColumns } from "@/lib/bars/columns";
-import type { Timeframe } from "@/lib/bars/timeframe";
+import { higherTimeframes, type Timeframe } from "@/lib/bars/timeframe";
 import { calendarForAsset } from "@/lib/calendar";
 import { checkBars, type DqFinding } from "@/lib/quality/check-bars";
 import { db } from "../../db";
 import { BAR_COPY_COLUMNS, copyHeader, copyTrailer, encodeBarTuples, type CopyBatch } from "./copy-binary";
 import { bumpDataVersion, type DataScope } from "./data-version";
+import { invalidateDayChunks } from "./day-chunks";
 import { barTable, rollupBars, rollupFresh } from "./rollup-bars";
 import { recordDqFindings } from "./record-dq-findings";
 
@@ -156,7 +157,12 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
       }
     });
   }
-  // Committed: tell the caches which timeframes changed (rolled-up ones included).
+  // Committed: tell the caches what changed (rolled-up timeframes included; day chunks by day).
+  if (copyBatches.length > 0) {
+    const spans = copyBatches.map((b) => ({ symbol: b.symbol, lo: b.lo, hi: b.hi }));
+    const tfs = [opts.timeframe, ...(opts.rollup !== false ? higherTimeframes(opts.timeframe) : [])];
+    await Promise.all(tfs.map((tf) => invalidateDayChunks(tf, spans)));
+  }
   const changed: DataScope[] = result.rowsOut > 0 ? [`bars:${opts.timeframe}`] : [];
   for (const [tf, n] of Object.entries(result.rollup)) if (n > 0) changed.push(`bars:${tf as Timeframe}`);
   await bumpDataVersion(changed);
