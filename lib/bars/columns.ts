@@ -104,3 +104,20 @@ export function concatColumns(parts: readonly BarColumns[]): BarColumns {
   }
   return out;
 }
+
+/** The rows whose `keep` flag is 1, as new columns (the input is untouched). */
+export function filterColumns(c: BarColumns, keep: Uint8Array): BarColumns {
+  let n = 0;
+  for (let i = 0; i < c.length; i++) n += keep[i] ? 1 : 0;
+  const out = emptyColumns(n);
+  const src = [c.ts, c.open, c.high, c.low, c.close, c.volume, c.vwap, c.trades];
+  const dst = [out.ts, out.open, out.high, out.low, out.close, out.volume, out.vwap, out.trades];
+  let j = 0;
+  for (let i = 0; i < c.length; i++) {
+    if (!keep[i]) continue;
+    for (let k = 0; k < 8; k++) dst[k]![j] = src[k]![i]!;
+    j++;
+  }
+  out.length = n;
+  return out;
+}

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { TransactionSql } from "postgres";
-import type { BarColumns } from "@/lib/bars/columns";
+import { filterColumns, type BarColumns } from "@/lib/bars/columns";
 import { higherTimeframes, type Timeframe } from "@/lib/bars/timeframe";
 import { calendarForAsset } from "@/lib/calendar";
 import { checkBars, type DqFinding } from "@/lib/quality/check-bars";
@@ -152,7 +152,9 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
         }
       }
       if (rollup && directBatches.length > 0) {
-        const r = await rollupFresh(tx, { batches: directBatches, fromTimeframe: opts.timeframe });
+        // Built from the stored bars only: quarantined ones are not used downstream.
+        const stored = directBatches.map((b) => (b.keep ? { ...b, bars: filterColumns(b.bars, b.keep) } : b));
+        const r = await rollupFresh(tx, { batches: stored, fromTimeframe: opts.timeframe });
         for (const [k, v] of Object.entries(r)) result.rollup[k] = (result.rollup[k] ?? 0) + v;
       }
     });
