@@ -44,13 +44,35 @@ export interface WriteBarsResult {
   rollup: Record<string, number>;
 }
 
-async function copyInto(tx: TransactionSql, table: string, batches: CopyBatch[], source: string): Promise<void> {
+/** A batch on its way into the table: raw ts range until checked, then the kept rows' range. */
+interface PendingBatch extends CopyBatch {
+  assetClass?: string;
+  actionDays?: ReadonlySet<number>;
+  lo: number;
+  hi: number;
+  checked: boolean;
+}
+
+/** [min, max] ts of the (kept) rows; [+∞, −∞] when none. */
+function tsRange(bars: BarColumns, keep?: Uint8Array): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < bars.length; i++) {
+    if (keep && !keep[i]) continue;
+    const t = bars.ts[i]!;
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  return [lo, hi];
+}
+
+async function copyRows(tx: TransactionSql, table: string, tuples: () => Generator<Buffer>): Promise<void> {
   const writable = await tx.unsafe(`copy ${table} (${BAR_COPY_COLUMNS}) from stdin (format binary)`).writable();
   await pipeline(
     Readable.from(
       (function* () {
         yield copyHeader();
-        yield* encodeBarTuples(batches, source);
+        yield* tuples();
         yield copyTrailer();
       })(),
     ),
@@ -72,31 +94,36 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
   const now = opts.now ?? Date.now();
   const table = barTable(opts.timeframe);
   const findings: WriteBarsResult["findings"] = [];
-  const copyBatches: (CopyBatch & { lo: number; hi: number })[] = [];
+  const copyBatches: PendingBatch[] = [];
   let rowsIn = 0;
   let rowsQuarantined = 0;
+  // Quality checks run lazily, per symbol, while the COPY streams the previous symbols (the server
+  // ingests while the client checks). Until then lo/hi span the raw timestamps: a wider range only
+  // sends more symbols down the (always correct) upsert path.
+  const check = (b: PendingBatch) => {
+    if (b.checked) return;
+    b.checked = true;
+    if (opts.trusted) return;
+    const r = checkBars(b.bars, { timeframe: opts.timeframe, calendar: calendarForAsset(b.assetClass ?? "stock"), now, actionDays: b.actionDays });
+    b.keep = r.keep;
+    for (const f of r.findings) findings.push({ ...f, symbol: b.symbol });
+    rowsQuarantined += r.findings.filter((f) => f.quarantined).length;
+    [b.lo, b.hi] = tsRange(b.bars, b.keep);
+  };
   for (const b of opts.batches) {
     rowsIn += b.bars.length;
-    if (b.bars.length === 0) continue;
-    let keep: Uint8Array | undefined;
-    if (!opts.trusted) {
-      const r = checkBars(b.bars, { timeframe: opts.timeframe, calendar: calendarForAsset(b.assetClass ?? "stock"), now, actionDays: b.actionDays });
-      keep = r.keep;
-      for (const f of r.findings) findings.push({ ...f, symbol: b.symbol });
-      rowsQuarantined += r.findings.filter((f) => f.quarantined).length;
-    }
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < b.bars.length; i++) {
-      if (keep && !keep[i]) continue;
-      const t = b.bars.ts[i]!;
-      if (t < lo) lo = t;
-      if (t > hi) hi = t;
-    }
-    if (lo <= hi) copyBatches.push({ symbol: b.symbol, bars: b.bars, keep, lo, hi });
+    const [lo, hi] = tsRange(b.bars);
+    if (lo <= hi) copyBatches.push({ symbol: b.symbol, bars: b.bars, assetClass: b.assetClass, actionDays: b.actionDays, lo, hi, checked: false });
   }
+  const copyInto = (tx: TransactionSql, target: string, batches: PendingBatch[]) =>
+    copyRows(tx, target, function* () {
+      for (const b of batches) {
+        check(b);
+        yield* encodeBarTuples([b], opts.source);
+      }
+    });
 
-  const result: WriteBarsResult = { rowsIn, rowsOut: 0, rowsQuarantined, findings, path: { direct: 0, upsert: 0 }, rollup: {} };
+  const result: WriteBarsResult = { rowsIn, rowsOut: 0, rowsQuarantined: 0, findings, path: { direct: 0, upsert: 0 }, rollup: {} };
   if (copyBatches.length > 0) {
     await db().$client.begin(async (tx) => {
       // Which symbols already have rows in the range being written?
@@ -115,7 +142,7 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
       if (fresh.length > 0) {
         await tx.unsafe("savepoint direct_copy");
         try {
-          await copyInto(tx, table, fresh, opts.source);
+          await copyInto(tx, table, fresh);
           result.path.direct = count(fresh);
           result.rowsOut += result.path.direct;
           directBatches = fresh;
@@ -128,7 +155,7 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
       }
       if (stale.length > 0) {
         await tx.unsafe(`create temp table stage_bars (like ${table} including defaults) on commit drop`);
-        await copyInto(tx, "stage_bars", stale, opts.source);
+        await copyInto(tx, "stage_bars", stale);
         // Only rows whose values changed are written; their span per symbol drives the rollup.
         const changed = await tx.unsafe<{ symbol: string; lo: string; hi: string }[]>(
           `with up as (
@@ -153,12 +180,13 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
       }
       if (rollup && directBatches.length > 0) {
         // Built from the stored bars only: quarantined ones are not used downstream.
-        const stored = directBatches.map((b) => (b.keep ? { ...b, bars: filterColumns(b.bars, b.keep) } : b));
+        const stored = directBatches.filter((b) => b.lo <= b.hi).map((b) => (b.keep ? { ...b, bars: filterColumns(b.bars, b.keep) } : b));
         const r = await rollupFresh(tx, { batches: stored, fromTimeframe: opts.timeframe });
         for (const [k, v] of Object.entries(r)) result.rollup[k] = (result.rollup[k] ?? 0) + v;
       }
     });
   }
+  result.rowsQuarantined = rowsQuarantined;
   // Committed: tell the caches what changed (rolled-up timeframes included; day chunks by day).
   if (copyBatches.length > 0) {
     const spans = copyBatches.map((b) => ({ symbol: b.symbol, lo: b.lo, hi: b.hi }));
