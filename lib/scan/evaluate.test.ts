@@ -326,4 +326,3 @@ describe("compileScan: the plan", () => {
     expect(ops.filter((o) => o === "cmp")).toHaveLength(2); // close > 7 appears twice
   });
 });
-});
