@@ -11,6 +11,7 @@ export interface ScanData {
   timeframe: Timeframe;
   symbols: string[];
   meta: { assetClass: string[]; exchange: string[]; sector: string[] };
+  /** Adjusted ts/OHLCV; vwap and trades are NaN (nothing a scan computes reads them, so they are not loaded). */
   bars: BarColumns[];
   /** Lazily computed feature matrices (core-v1), same order as symbols. */
   features: FeatureMatrix[] | null;
@@ -126,19 +127,19 @@ async function readScanData(timeframe: Timeframe, barsPerSymbol: number): Promis
 const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /**
- * One row per symbol (position i in `symbols`, 1-based): its latest `limit` bars as arrays (newest
+ * One row per symbol (position i in `symbols`, 1-based): its latest `limit` bars (ts and OHLCV) as arrays (newest
  * first: the PK read backwards), and the adjustment steps that apply to them (the step in force at the
  * oldest loaded bar and every later one, ascending) as arrays, NULL when there are none.
  * COPY takes no bind parameters: the symbols are escaped literals, the limit an integer.
  */
 function scanCopyQuery(timeframe: Timeframe, symbols: readonly string[], limit: number): string {
   return `copy (
-    select s.i::int4, x.ts, x.open, x.high, x.low, x.close, x.volume, x.vwap, x.trades, f.ts, f.pf, f.vf
+    select s.i::int4, x.ts, x.open, x.high, x.low, x.close, x.volume, f.ts, f.pf, f.vf
     from unnest(array[${symbols.map(literal).join(",")}]::text[]) with ordinality s(symbol, i)
     cross join lateral (
       select array_agg(b.ts) ts, array_agg(b.open) open, array_agg(b.high) high, array_agg(b.low) low, array_agg(b.close) close,
-             array_agg(b.volume) volume, array_agg(b.vwap) vwap, array_agg(b.trades) trades, min(b.ts) lo
-      from (select ts, open, high, low, close, volume, vwap, trades from ${barTable(timeframe)} b
+             array_agg(b.volume) volume, min(b.ts) lo
+      from (select ts, open, high, low, close, volume from ${barTable(timeframe)} b
             where b.symbol = s.symbol order by b.ts desc limit ${Math.max(1, Math.floor(limit))}) b) x
     left join lateral (
       select array_agg(a.ts order by a.ts) ts, array_agg(a.price_factor order by a.ts) pf, array_agg(a.volume_factor order by a.ts) vf
@@ -149,9 +150,10 @@ function scanCopyQuery(timeframe: Timeframe, symbols: readonly string[], limit: 
 }
 
 const COPY_HEADER = 19; // signature (11) + flags (4) + header extension length (4, always 0)
-/** Fields of a row: symbol position, bars (ts, open, high, low, close, volume, vwap, trades), steps (ts, pf, vf). */
-const FIELDS = 12;
-const BAR_KINDS = ["ts", "f8", "f8", "f8", "f8", "f8", "f8", "i8"] as const;
+/** Fields of a row: symbol position, bars (ts, open, high, low, close, volume), steps (ts, pf, vf). */
+const FIELDS = 10;
+/** Columns read; vwap and trades are not (no scan field, indicator or feature reads them: they stay NaN). */
+const BAR_KINDS = ["ts", "f8", "f8", "f8", "f8", "f8"] as const;
 
 /**
  * Reads one binary array field at `o` (its int32 byte length first) into dst[at + n − 1 − j] (newest
@@ -250,10 +252,11 @@ class ScanCopyDecoder {
     o += 10; // field count, symbol position (length 4 + int4)
     const [count] = readArray(dv, o, null, 0, "ts", false);
     const n = Math.max(0, count);
-    // One allocation per symbol, eight column views.
+    // One allocation per symbol, eight column views (vwap and trades NaN).
     const store = new Float64Array(8 * n);
+    store.fill(Number.NaN, BAR_KINDS.length * n);
     const cols = Array.from({ length: 8 }, (_, k) => store.subarray(k * n, (k + 1) * n));
-    for (let f = 0; f < 8; f++) {
+    for (let f = 0; f < BAR_KINDS.length; f++) {
       const [m, next] = readArray(dv, o, cols[f]!, 0, BAR_KINDS[f]!, false);
       if (Math.max(0, m) !== n) throw new Error(`scan copy: column ${f} has ${m} values for ${n} bars`);
       o = next;
