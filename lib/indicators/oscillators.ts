@@ -298,20 +298,13 @@ export function willr(high: Float64Array, low: Float64Array, close: Float64Array
         const c = close[i]!;
         if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) break;
         const trailing = i - period + 1;
-        if (hiIdx < trailing) {
-          hiIdx = argMaxNewest(high, trailing, i);
-          highest = high[hiIdx]!;
-        } else if (h >= highest) {
-          highest = h;
-          hiIdx = i;
-        }
-        if (loIdx < trailing) {
-          loIdx = argMinNewest(low, trailing, i);
-          lowest = low[loIdx]!;
-        } else if (l <= lowest) {
-          lowest = l;
-          loIdx = i;
-        }
+        // A new extreme moves the index without a data-dependent branch (+(cond) is 0 or 1; it mispredicts often).
+        if (hiIdx < trailing) hiIdx = argMaxNewest(high, trailing, i);
+        else hiIdx += +(h >= highest) * (i - hiIdx);
+        highest = high[hiIdx]!;
+        if (loIdx < trailing) loIdx = argMinNewest(low, trailing, i);
+        else loIdx += +(l <= lowest) * (i - loIdx);
+        lowest = low[loIdx]!;
         const diff = (highest - lowest) / -100.0;
         out[i] = diff !== 0.0 ? (highest - c) / diff : 0.0;
       }
