@@ -20,17 +20,22 @@ const HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
 const RADIX_BITS = 11;
 const RADIX = 1 << RADIX_BITS;
 const RADIX_MASK = RADIX - 1;
+/** LSD passes over the 32-bit key: 11 + 11 + 10 bits. */
+const PASSES = 3;
 
 /** Reusable scratch for the cross-sectional operators (grows to the largest universe seen). */
 export class CrossSectionScratch {
   capacity = 0;
-  /** Radix keys and the permutation being sorted (symbol positions; double-buffered). */
-  keys = new Uint32Array(0);
-  keys2 = new Uint32Array(0);
-  order = new Int32Array(0);
-  order2 = new Int32Array(0);
+  /**
+   * The (radix key, symbol position) pairs being sorted, interleaved ([2k] key, [2k + 1] position; double-buffered):
+   * a pass scatters each pair with one cache-line write instead of two.
+   */
+  pairs = new Int32Array(0);
+  pairs2 = new Int32Array(0);
+  /** Symbol positions of a long run of equal keys, while it is sorted by value. */
+  run = new Int32Array(0);
   /** One histogram per radix pass. */
-  readonly hist = new Uint32Array(2 * RADIX);
+  readonly hist = new Int32Array(PASSES * RADIX);
 
   constructor(capacity = 0) {
     this.ensure(capacity);
@@ -40,34 +45,37 @@ export class CrossSectionScratch {
     if (size <= this.capacity) return;
     const cap = Math.max(size, Math.ceil(this.capacity * 1.5));
     this.capacity = cap;
-    this.keys = new Uint32Array(cap);
-    this.keys2 = new Uint32Array(cap);
-    this.order = new Int32Array(cap);
-    this.order2 = new Int32Array(cap);
+    this.pairs = new Int32Array(2 * cap);
+    this.pairs2 = new Int32Array(2 * cap);
+    this.run = new Int32Array(cap);
   }
 }
 
 /** Runs of equal keys longer than this are sorted with a comparison sort instead of insertion sort. */
 const INSERTION_MAX = 32;
 
-/** Orders order[a..b) (indices into vals) by value: insertion sort, or a comparison sort for a long unsorted run. */
-function sortRun(order: Int32Array, vals: Float64Array, a: number, b: number): void {
+/** Orders the pairs [a..b) by the value at their symbol position: insertion sort, or a comparison sort for a long unsorted run. */
+function sortRun(pairs: Int32Array, vals: Float64Array, a: number, b: number, scratch: CrossSectionScratch): void {
   if (b - a > INSERTION_MAX) {
     // Long runs are usually exact ties (e.g. many symbols at 0): sort only if not already in order.
     let sorted = true;
-    for (let i = a + 1; i < b && sorted; i++) sorted = vals[order[i - 1]!]! <= vals[order[i]!]!;
-    if (!sorted) order.subarray(a, b).sort((i, j) => vals[i]! - vals[j]!);
+    for (let i = a + 1; i < b && sorted; i++) sorted = vals[pairs[2 * i - 1]!]! <= vals[pairs[2 * i + 1]!]!;
+    if (sorted) return;
+    const run = scratch.run.subarray(0, b - a);
+    for (let i = a; i < b; i++) run[i - a] = pairs[2 * i + 1]!;
+    run.sort((i, j) => vals[i]! - vals[j]!);
+    for (let i = a; i < b; i++) pairs[2 * i + 1] = run[i - a]!;
     return;
   }
   for (let i = a + 1; i < b; i++) {
-    const oi = order[i]!;
+    const oi = pairs[2 * i + 1]!;
     const v = vals[oi]!;
     let j = i - 1;
-    while (j >= a && vals[order[j]!]! > v) {
-      order[j + 1] = order[j]!;
+    while (j >= a && vals[pairs[2 * j + 1]!]! > v) {
+      pairs[2 * j + 3] = pairs[2 * j + 1]!;
       j--;
     }
-    order[j + 1] = oi;
+    pairs[2 * j + 3] = oi;
   }
 }
 
@@ -76,24 +84,22 @@ function sortRun(order: Int32Array, vals: Float64Array, a: number, b: number): v
  * / (m − 1). The smallest value gets 0, the largest 1; ties (exactly equal values, −0 = +0) share
  * their average rank.
  *
- * Exact and O(m) on real cross-sections: an LSD radix sort (2 passes of 11 bits) on the top 22 bits
- * of the order-preserving transform of each value's high word (sign, exponent, 10 mantissa bits);
- * the runs of equal keys (values within ~0.1 % of each other, short on real data) are then ordered by
- * their full value while the ranks are assigned.
+ * Exact and O(m) on real cross-sections: an LSD radix sort (3 passes: 11, 11 and 10 bits) on the
+ * order-preserving transform of each value's high word (sign, exponent, 20 mantissa bits); the runs
+ * of equal keys (values within ~1e-6 of each other, rare on real data but for exact ties) are then
+ * ordered by their full value while the ranks are assigned. (The ranks depend only on the values, not
+ * on how they are sorted.)
  */
 export function csRank(values: Float64Array, out: Float64Array, scratch: CrossSectionScratch): void {
   const S = values.length;
   scratch.ensure(S);
   const { hist } = scratch;
-  let keys = scratch.keys;
-  let keys2 = scratch.keys2;
-  // The permutation holds symbol positions directly (no owner indirection); values are read in place.
-  let order = scratch.order;
-  let order2 = scratch.order2;
+  let pairs = scratch.pairs;
+  let pairs2 = scratch.pairs2;
   // The high words of the values, read through a view of their own buffer (no copy).
   const bits = new Uint32Array(values.buffer, values.byteOffset, 2 * S);
-  hist.fill(0, 0, 2 * RADIX);
-  // Gather the present values' keys and both digit histograms in one pass.
+  hist.fill(0, 0, PASSES * RADIX);
+  // Gather the present values' keys and the digit histograms of every pass in one pass.
   let m = 0;
   for (let s = 0; s < S; s++) {
     const v = values[s]!;
@@ -101,24 +107,26 @@ export function csRank(values: Float64Array, out: Float64Array, scratch: CrossSe
       out[s] = NA;
       continue;
     }
-    const h = bits[2 * s + HI]!;
-    // IEEE-754 → unsigned order: negative values flip every bit, positive ones set the sign bit; −0 takes +0's key.
-    const key = (h & 0x80000000 ? (v === 0 ? 0x80000000 : ~h) : h | 0x80000000) >>> 10;
-    keys[m] = key;
-    order[m] = s;
+    // IEEE-754 → unsigned order (as int32 bits): negative values flip every bit, positive ones set the sign bit;
+    // −0 has its sign bit cleared first, so it takes +0's key. No branch on the sign (a coin flip for many features).
+    const h = bits[2 * s + HI]! & ~(+(v === 0) << 31);
+    const key = h ^ ((h >> 31) | 0x80000000);
+    pairs[2 * m] = key;
+    pairs[2 * m + 1] = s;
     hist[key & RADIX_MASK]!++;
-    hist[RADIX + (key >>> RADIX_BITS)]!++;
+    hist[RADIX + ((key >>> RADIX_BITS) & RADIX_MASK)]!++;
+    hist[2 * RADIX + (key >>> (2 * RADIX_BITS))]!++;
     m++;
   }
   if (m < MIN_CS_SYMBOLS) {
     out.fill(NA, 0, S);
     return;
   }
-  for (let pass = 0; pass < 2; pass++) {
+  for (let pass = 0; pass < PASSES; pass++) {
     const base = pass * RADIX;
     const shift = pass * RADIX_BITS;
     // A pass whose digit is the same for every value would not move anything.
-    if (hist[base + ((keys[0]! >>> shift) & RADIX_MASK)] === m) continue;
+    if (hist[base + ((pairs[0]! >>> shift) & RADIX_MASK)] === m) continue;
     let sum = 0;
     for (let d = 0; d < RADIX; d++) {
       const c = hist[base + d]!;
@@ -126,36 +134,35 @@ export function csRank(values: Float64Array, out: Float64Array, scratch: CrossSe
       sum += c;
     }
     for (let k = 0; k < m; k++) {
-      const key = keys[k]!;
-      const pos = hist[base + ((key >>> shift) & RADIX_MASK)]!++;
-      keys2[pos] = key;
-      order2[pos] = order[k]!;
+      const key = pairs[2 * k]!;
+      const d = base + ((key >>> shift) & RADIX_MASK);
+      const pos = hist[d]!;
+      hist[d] = pos + 1;
+      pairs2[2 * pos] = key;
+      pairs2[2 * pos + 1] = pairs[2 * k + 1]!;
     }
-    const tk = keys;
-    keys = keys2;
-    keys2 = tk;
-    const to = order;
-    order = order2;
-    order2 = to;
+    const t = pairs;
+    pairs = pairs2;
+    pairs2 = t;
   }
   // Runs of equal keys: order by full value, then give each group of equal values its mean rank.
   const den = 2 * (m - 1);
   for (let a = 0; a < m; ) {
-    const ka = keys[a]!;
+    const ka = pairs[2 * a]!;
     let b = a + 1;
-    while (b < m && keys[b] === ka) b++;
+    while (b < m && pairs[2 * b] === ka) b++;
     if (b - a === 1) {
-      out[order[a]!] = (2 * a) / den; // (a + a) / den, as below
+      out[pairs[2 * a + 1]!] = (2 * a) / den; // (a + a) / den, as below
       a = b;
       continue;
     }
-    sortRun(order, values, a, b);
+    sortRun(pairs, values, a, b, scratch);
     for (let g = a; g < b; ) {
-      const v = values[order[g]!]!;
+      const v = values[pairs[2 * g + 1]!]!;
       let h = g + 1;
-      while (h < b && values[order[h]!] === v) h++;
+      while (h < b && values[pairs[2 * h + 1]!] === v) h++;
       const r = (g + h - 1) / den; // mean of the ranks g..h−1, divided by m − 1 (one rounding)
-      for (let j = g; j < h; j++) out[order[j]!] = r;
+      for (let j = g; j < h; j++) out[pairs[2 * j + 1]!] = r;
       g = h;
     }
     a = b;

@@ -178,10 +178,20 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
         prevHigh = h;
         prevLow = l;
         prevClose = c;
-        minusDm -= minusDm / p;
-        plusDm -= plusDm / p;
-        if (diffM > 0 && diffP < diffM) minusDm += diffM;
-        else if (diffP > 0 && diffP > diffM) plusDm += diffP;
+        // The DM updates without data-dependent branches: x·0 is ±0 for finite x and DM sums are never −0, so adding
+        // the other branch's zero leaves them unchanged; a non-finite difference (overflow) takes the branches instead.
+        const mSel = +(diffM > 0) & +(diffP < diffM);
+        const pSel = (mSel ^ 1) & +(diffP > 0) & +(diffP > diffM);
+        let mDm = minusDm - minusDm / p + diffM * mSel;
+        let pDm = plusDm - plusDm / p + diffP * pSel;
+        if (mDm !== mDm || pDm !== pDm) {
+          mDm = minusDm - minusDm / p;
+          pDm = plusDm - plusDm / p;
+          if (diffM > 0 && diffP < diffM) mDm += diffM;
+          else if (diffP > 0 && diffP > diffM) pDm += diffP;
+        }
+        minusDm = mDm;
+        plusDm = pDm;
         trSum = trSum - trSum / p + tr;
         if (!(-TA_EPSILON < trSum && trSum < TA_EPSILON)) {
           const minusDi = 100.0 * (minusDm / trSum);

@@ -78,7 +78,11 @@ export function cci(high: Float64Array, low: Float64Array, close: Float64Array, 
   let seen = 0;
   for (let i = 0; i < n; i++) {
     if (seen === p) {
-      // Steady state, until the next gap.
+      // Steady state, until the next gap. The mean's sum runs over slots 0..p−1 in order, and slots 0..idx−1
+      // hold this cycle's values, so its first idx additions are the same for every bar of the cycle: `pre`
+      // carries them (0 + buf[0] + … + buf[idx−1], CciState's order) and only the rest is added per bar.
+      let pre = 0;
+      for (let j = 0; j < idx; j++) pre += buf[j]!;
       for (; i < n; i++) {
         const h = high[i]!;
         const l = low[i]!;
@@ -119,29 +123,17 @@ export function cci(high: Float64Array, low: Float64Array, close: Float64Array, 
             const o1 = buf[s1]!;
             const o2 = buf[s2]!;
             const o3 = buf[s3]!;
-            let a0 = 0;
-            let a1 = 0;
-            let a2 = 0;
-            let a3 = 0;
-            for (let j = 0; j < s1; j++) {
-              const x = buf[j]!;
-              a0 += x;
-              a1 += x;
-              a2 += x;
-              a3 += x;
-            }
-            a0 += o1;
-            a1 += t1;
-            a2 += t1;
-            a3 += t1;
+            const p0 = pre + last; // slots 0..w
+            let a0 = p0 + o1;
+            const p1 = p0 + t1; // slots 0..w+1 of bars i+1..i+3
+            let a1 = p1 + o2;
+            const p2 = p1 + t2;
+            let a2 = p2 + o3;
+            let a3 = p2 + t3; // slots 0..w+3 of bar i+3: the next bars' prefix
             a0 += o2;
-            a1 += o2;
-            a2 += t2;
-            a3 += t2;
             a0 += o3;
             a1 += o3;
-            a2 += o3;
-            a3 += t3;
+            pre = s3 + 1 === p ? 0 : a3;
             for (let j = s3 + 1; j < p; j++) {
               const x = buf[j]!;
               a0 += x;
@@ -199,7 +191,15 @@ export function cci(high: Float64Array, low: Float64Array, close: Float64Array, 
             continue;
           }
         }
-        out[i] = cciOfBuffer(buf, p, last);
+        // One bar: the mean's sum is pre + slots w..p−1.
+        let avg = pre + last;
+        pre = idx === 0 ? 0 : avg;
+        for (let j = w + 1; j < p; j++) avg += buf[j]!;
+        avg /= p;
+        let dev = 0;
+        for (let j = 0; j < p; j++) dev += Math.abs(buf[j]! - avg);
+        const num = last - avg;
+        out[i] = num !== 0.0 && dev !== 0.0 ? num / (0.015 * (dev / p)) : 0.0;
       }
       if (i === n) break;
     }
@@ -298,20 +298,13 @@ export function willr(high: Float64Array, low: Float64Array, close: Float64Array
         const c = close[i]!;
         if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) break;
         const trailing = i - period + 1;
-        if (hiIdx < trailing) {
-          hiIdx = argMaxNewest(high, trailing, i);
-          highest = high[hiIdx]!;
-        } else if (h >= highest) {
-          highest = h;
-          hiIdx = i;
-        }
-        if (loIdx < trailing) {
-          loIdx = argMinNewest(low, trailing, i);
-          lowest = low[loIdx]!;
-        } else if (l <= lowest) {
-          lowest = l;
-          loIdx = i;
-        }
+        // A new extreme moves the index without a data-dependent branch (+(cond) is 0 or 1; it mispredicts often).
+        if (hiIdx < trailing) hiIdx = argMaxNewest(high, trailing, i);
+        else hiIdx += +(h >= highest) * (i - hiIdx);
+        highest = high[hiIdx]!;
+        if (loIdx < trailing) loIdx = argMinNewest(low, trailing, i);
+        else loIdx += +(l <= lowest) * (i - loIdx);
+        lowest = low[loIdx]!;
         const diff = (highest - lowest) / -100.0;
         out[i] = diff !== 0.0 ? (highest - c) / diff : 0.0;
       }

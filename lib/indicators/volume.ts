@@ -59,7 +59,11 @@ export function obv(close: Float64Array, volume: Float64Array, out = new Float64
         const c = close[i]!;
         const v = volume[i]!;
         if (!(Number.isFinite(c) && Number.isFinite(v))) break;
-        if (c > prevClose) value += v;
+        if (value !== 0) {
+          // Branch-free form of `if (c > prev) value += v; else if (c < prev) value -= v;`, exact: v·(±1) is ±v and
+          // v·0 is ±0 (v is finite), which leaves a non-zero value unchanged (a zero value takes the branches: −0).
+          value += v * (+(c > prevClose) - +(c < prevClose));
+        } else if (c > prevClose) value += v;
         else if (c < prevClose) value -= v;
         prevClose = c;
         out[i] = value;
