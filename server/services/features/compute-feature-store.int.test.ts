@@ -57,6 +57,13 @@ describe("feature store (real Postgres + Redis)", () => {
     expect(r.rows).toBe(expected!.n); // e.g. 14 sessions 2021-04-01..04-21 (Good Friday closed) per bundled symbol
     const after = await getFeatureValues({ symbol: "XOM", timeframe: "1d", featureSet: "core-v1", limit: 10 });
     expect(after).toEqual(before);
+    // The scanner's parsed copy of the latest vectors is reused until a run replaces them.
+    const latest = await getLatestFeatures("core-v1", "1d");
+    expect(await getLatestFeatures("core-v1", "1d")).toBe(latest);
+    await computeFeatureStore({ featureSet: "core-v1", timeframe: "1d", from: Date.parse("2021-04-20T00:00:00Z") });
+    const replaced = await getLatestFeatures("core-v1", "1d");
+    expect(replaced).not.toBe(latest);
+    expect([...replaced!.keys()].sort()).toEqual([...latest!.keys()].sort());
     const [count] = await db().$client`select count(*)::int as n from feature_values where symbol = 'XOM' and feature_set = 'core-v1'`;
     expect(count!.n).toBe(2516);
   });

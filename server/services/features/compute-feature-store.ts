@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { sql as dsql } from "drizzle-orm";
@@ -73,9 +74,10 @@ export async function computeFeatureStore(opts: ComputeFeatureStoreOptions): Pro
   });
   await opts.onProgress?.(95);
 
-  // Latest vector per symbol for the scanner: one pipelined HSET.
+  // Latest vector per symbol for the scanner, replaced atomically (MULTI: a reader never sees half of
+  // it) with a new random version in the meta hash, so readers can keep a parsed copy until it changes.
   const key = latestFeaturesKey(set.id, opts.timeframe);
-  const pipe = redis().pipeline();
+  const pipe = redis().multi();
   pipe.del(key);
   for (const [k, m] of matrices.entries()) {
     if (m.length === 0) continue;
@@ -84,7 +86,7 @@ export async function computeFeatureStore(opts: ComputeFeatureStoreOptions): Pro
     for (let f = 0; f < m.width; f++) v[f] = m.values[f * m.length + i]!;
     pipe.hset(key, symbols[k]!, JSON.stringify({ ts: m.ts[i], v: Buffer.from(v.buffer).toString("base64") }));
   }
-  pipe.hset(`${key}:meta`, "hash", hash, "names", JSON.stringify(names), "updatedAt", new Date().toISOString());
+  pipe.hset(`${key}:meta`, "hash", hash, "names", JSON.stringify(names), "updatedAt", new Date().toISOString(), "version", randomUUID());
   await pipe.exec();
   return { symbols: symbols.length, rows: total, values: total * names.length, ms: Math.round(performance.now() - t0) };
 }
