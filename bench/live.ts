@@ -185,8 +185,9 @@ async function browserLatency(): Promise<{ p50: number; p99: number; samples: nu
   });
   const ac = new AbortController();
   const run = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 1_000 });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | null = null;
   try {
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
     for (let i = 0; ; i++) {
       try {
         if ((await fetch(`${base}/api/health`)).status < 500) break;
@@ -253,9 +254,10 @@ async function browserLatency(): Promise<{ p50: number; p99: number; samples: nu
     if (lat.length < syms.length * rounds * 0.95) throw new Error(`only ${lat.length} of ${syms.length * rounds} updates reached the browser`);
     return { p50: percentile(lat, 50), p99: percentile(lat, 99), samples: lat.length };
   } finally {
-    await browser.close();
+    // Stop everything this phase started, whatever failed (a builder left reading would outlive its connections).
+    await browser?.close().catch(() => undefined);
     ac.abort();
-    await run;
+    await run.catch(() => undefined);
     web.kill("SIGTERM");
   }
 }
@@ -292,6 +294,9 @@ try {
     quick,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
+} catch (err) {
+  log(`failed: ${(err as Error).stack ?? String(err)}`);
+  process.exitCode = 1;
 } finally {
   for (const r of clients) r.disconnect();
   await pg().$client.end({ timeout: 2 });
