@@ -33,6 +33,16 @@ describe("NYSE calendar", () => {
     expect(sessionMinutes("NYSE", d("2021-01-04"), d("2021-01-05"))).toHaveLength(390);
   });
 
+  it("serves the same session for any instant of a day, from the memo once computed (frozen, shared)", () => {
+    const a = sessionOf("NYSE", Date.parse("2023-03-13T03:00:00Z")); // first Monday after the DST switch
+    const b = sessionOf("NYSE", Date.parse("2023-03-13T22:59:59Z"));
+    expect(a).toEqual({ open: Date.parse("2023-03-13T13:30:00Z"), close: Date.parse("2023-03-13T20:00:00Z") });
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(sessionOf("NYSE", Date.parse("2023-03-10T15:00:00Z"))).toEqual({ open: Date.parse("2023-03-10T14:30:00Z"), close: Date.parse("2023-03-10T21:00:00Z") });
+    expect(sessionOf("CRYPTO", Date.parse("2023-03-10T15:00:00Z"))).toEqual({ open: Date.parse("2023-03-10T00:00:00Z"), close: Date.parse("2023-03-11T00:00:00Z") });
+  });
+
   it("treats crypto as 24/7", () => {
     expect(isTradingDay("CRYPTO", d("2021-12-25"))).toBe(true);
     expect(sessionMinutes("CRYPTO", d("2021-12-25"), d("2021-12-26"))).toHaveLength(1440);

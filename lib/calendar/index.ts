@@ -109,15 +109,34 @@ export function isTradingDay(cal: CalendarId, ts: number): boolean {
   return !nyseHolidays(new Date(day).getUTCFullYear()).has(day);
 }
 
-/** Session [open, close) in epoch ms UTC for a trading day, or null when closed. */
-export function sessionOf(cal: CalendarId, ts: number): { open: number; close: number } | null {
+/** Sessions already computed, per calendar and UTC day (frozen: shared by every caller). */
+const sessionMemo = new Map<CalendarId, Map<number, Readonly<{ open: number; close: number }> | null>>();
+const SESSION_MEMO_MAX = 50_000; // ~137 years of days per calendar: cleared, not evicted, past it
+
+/**
+ * Session [open, close) in epoch ms UTC for a trading day, or null when closed. Memoized per day: it is
+ * on every hot path (each live print, each bar-close step, quality checks), and computing it (holiday
+ * set, DST and early-close rules through Date objects) costs ~0.7 µs.
+ */
+export function sessionOf(cal: CalendarId, ts: number): Readonly<{ open: number; close: number }> | null {
   const day = utcDay(ts);
-  if (cal === "CRYPTO") return { open: day, close: day + DAY };
+  let memo = sessionMemo.get(cal);
+  if (!memo) sessionMemo.set(cal, (memo = new Map()));
+  const hit = memo.get(day);
+  if (hit !== undefined) return hit;
+  const s = computeSession(cal, day);
+  if (memo.size >= SESSION_MEMO_MAX) memo.clear();
+  memo.set(day, s);
+  return s;
+}
+
+function computeSession(cal: CalendarId, day: number): Readonly<{ open: number; close: number }> | null {
+  if (cal === "CRYPTO") return Object.freeze({ open: day, close: day + DAY });
   if (!isTradingDay(cal, day)) return null;
   const off = easternOffsetHours(day);
   const open = day + (9.5 - off) * 3_600_000;
   const close = day + ((isEarlyClose(day) ? 13 : 16) - off) * 3_600_000;
-  return { open, close };
+  return Object.freeze({ open, close });
 }
 
 /** Is the market open at instant ts? */
