@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
 
 /**
@@ -29,4 +30,27 @@ export function getRedis(url: string): Redis {
     g.__mssRedis.set(url, r);
   }
   return r;
+}
+
+/** A Lua script with its SHA-1, for EVALSHA. */
+export interface LuaScript {
+  source: string;
+  sha: string;
+}
+
+export const luaScript = (source: string): LuaScript => ({ source, sha: createHash("sha1").update(source).digest("hex") });
+
+/**
+ * Run a script by its SHA (EVALSHA), loading it with EVAL when the server does not have it (NOSCRIPT:
+ * first use, restart, SCRIPT FLUSH). `args` are numkeys, the keys, then the arguments; with `buffers`
+ * the reply's strings come back as Buffers.
+ */
+export async function evalScript(r: Redis, script: LuaScript, args: (string | number)[], opts: { buffers?: boolean } = {}): Promise<unknown> {
+  const call = (cmd: "EVALSHA" | "EVAL", first: string) => (opts.buffers ? r.callBuffer(cmd, [first, ...args]) : r.call(cmd, [first, ...args]));
+  try {
+    return await call("EVALSHA", script.sha);
+  } catch (err) {
+    if (!String((err as Error).message).startsWith("NOSCRIPT")) throw err;
+    return call("EVAL", script.source);
+  }
 }

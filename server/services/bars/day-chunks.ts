@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { BarColumns } from "@/lib/bars/columns";
 import type { Timeframe } from "@/lib/bars/timeframe";
 import { db, redis } from "../../db";
 import { serverEnv } from "../../env";
 import { logger } from "../../logger";
+import { evalScript, luaScript } from "../../redis";
 
 /**
  * Read-through cache of intraday bars in Redis, one packed chunk per (timeframe, symbol, UTC day).
@@ -48,7 +49,7 @@ const tokenKey = (b: string, day: number) => `${b}:${day}:token`;
 const chunkKey = (b: string, day: number, token: string) => `${tokenKey(b, day)}:chunk:${token}`;
 
 /** Get-or-create each day's token, and return [token, chunk or false] per day, in one round trip. */
-const READ_SCRIPT = `local out = {}
+const READ_SCRIPT = luaScript(`local out = {}
 local ttl = tonumber(ARGV[1])
 for i = 1, #KEYS do
   local t = redis.call('GET', KEYS[i])
@@ -59,8 +60,7 @@ for i = 1, #KEYS do
   out[2 * i - 1] = t
   out[2 * i] = redis.call('GET', KEYS[i] .. ':chunk:' .. t)
 end
-return out`;
-const READ_SHA = createHash("sha1").update(READ_SCRIPT).digest("hex");
+return out`);
 
 export const dayStart = (ts: number) => Math.floor(ts / DAY) * DAY;
 
@@ -90,13 +90,7 @@ export async function readDayChunks(tf: Timeframe, symbol: string, days: readonl
     const tokens = new Map<number, string>();
     if (ended.length > 0) {
       const args: (string | number)[] = [ended.length, ...ended.map((d) => tokenKey(b, d)), TTL_S, ...ended.map(() => randomBytes(9).toString("base64url"))];
-      let res: Buffer[];
-      try {
-        res = (await redis().callBuffer("EVALSHA", [READ_SHA, ...args])) as Buffer[];
-      } catch (err) {
-        if (!String((err as Error).message).startsWith("NOSCRIPT")) throw err;
-        res = (await redis().callBuffer("EVAL", [READ_SCRIPT, ...args])) as Buffer[];
-      }
+      const res = (await evalScript(redis(), READ_SCRIPT, args, { buffers: true })) as Buffer[];
       const at = new Map(days.map((d, i) => [d, i]));
       ended.forEach((d, k) => {
         tokens.set(d, res[2 * k]!.toString());
@@ -119,21 +113,25 @@ export async function readDayChunks(tf: Timeframe, symbol: string, days: readonl
 }
 
 /**
- * After a committed write: forget the tokens of the days it touched, per symbol (one DEL per symbol). A
- * failure is logged: the cached chunks then stay valid until their TTL, so callers should not skip this.
+ * After a committed write: forget the tokens of the days it touched, per timeframe and symbol, in one
+ * pipeline. A failure is logged: the cached chunks then stay valid until their TTL, so callers should not
+ * skip this.
  */
-export async function invalidateDayChunks(tf: Timeframe, spans: readonly { symbol: string; lo: number; hi: number }[]): Promise<void> {
-  if (!DAY_CHUNK_TIMEFRAMES.includes(tf) || spans.length === 0) return;
+export async function invalidateDayChunks(timeframes: readonly Timeframe[], spans: readonly { symbol: string; lo: number; hi: number }[]): Promise<void> {
+  const tfs = timeframes.filter((tf) => DAY_CHUNK_TIMEFRAMES.includes(tf));
+  if (tfs.length === 0 || spans.length === 0) return;
   try {
     const pipe = redis().pipeline();
-    for (const s of spans) {
-      const b = await base(tf, s.symbol);
-      const keys = daysOf(s.lo, s.hi + 1).map((d) => tokenKey(b, d));
-      for (let i = 0; i < keys.length; i += 1000) pipe.del(...keys.slice(i, i + 1000));
+    for (const tf of tfs) {
+      for (const s of spans) {
+        const b = await base(tf, s.symbol);
+        const keys = daysOf(s.lo, s.hi + 1).map((d) => tokenKey(b, d));
+        for (let i = 0; i < keys.length; i += 1000) pipe.del(...keys.slice(i, i + 1000));
+      }
     }
     await pipe.exec();
   } catch (err) {
-    logger.error({ err: (err as Error).message, tf }, "day-chunk invalidation failed: cached intraday bars may be stale until their TTL");
+    logger.error({ err: (err as Error).message, timeframes: tfs }, "day-chunk invalidation failed: cached intraday bars may be stale until their TTL");
   }
 }
 

@@ -188,14 +188,13 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
   }
   result.rowsQuarantined = rowsQuarantined;
   // Committed: tell the caches what changed (rolled-up timeframes included; day chunks by day).
-  if (copyBatches.length > 0) {
-    const spans = copyBatches.map((b) => ({ symbol: b.symbol, lo: b.lo, hi: b.hi }));
-    const tfs = [opts.timeframe, ...(opts.rollup !== false ? higherTimeframes(opts.timeframe) : [])];
-    await Promise.all(tfs.map((tf) => invalidateDayChunks(tf, spans)));
-  }
+  const spans = copyBatches.map((b) => ({ symbol: b.symbol, lo: b.lo, hi: b.hi }));
   const changed: DataScope[] = result.rowsOut > 0 ? [`bars:${opts.timeframe}`] : [];
   for (const [tf, n] of Object.entries(result.rollup)) if (n > 0) changed.push(`bars:${tf as Timeframe}`);
-  await bumpDataVersion(changed);
+  await Promise.all([
+    invalidateDayChunks([opts.timeframe, ...(opts.rollup !== false ? higherTimeframes(opts.timeframe) : [])], spans),
+    bumpDataVersion(changed),
+  ]);
   if (findings.length > 0) await recordDqFindings({ timeframe: opts.timeframe, runId: opts.runId ?? null, findings });
   return result;
 }

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
+import { evalScript, luaScript } from "../../redis";
 import { BAR_EVENTS_MAXLEN } from "./keys";
 
 /**
@@ -9,10 +9,9 @@ import { BAR_EVENTS_MAXLEN } from "./keys";
  * entry instead of once after the first XADD and again for the rest: the last symbol of a bucket close
  * reaches the browser about as soon as the first.
  */
-const SCRIPT = `local maxlen = ARGV[1]
+const SCRIPT = luaScript(`local maxlen = ARGV[1]
 for i = 1, #KEYS do redis.call('XADD', KEYS[i], 'MAXLEN', '~', maxlen, '*', 'e', ARGV[i + 1]) end
-return #KEYS`;
-const SHA = createHash("sha1").update(SCRIPT).digest("hex");
+return #KEYS`);
 
 export async function publishBarEvents(redis: Redis, entries: readonly { key: string; payload: string }[], maxlen = BAR_EVENTS_MAXLEN): Promise<void> {
   if (entries.length === 0) return;
@@ -20,10 +19,5 @@ export async function publishBarEvents(redis: Redis, entries: readonly { key: st
   for (const e of entries) args.push(e.key);
   args.push(maxlen);
   for (const e of entries) args.push(e.payload);
-  try {
-    await redis.evalsha(SHA, ...(args as [number, ...string[]]));
-  } catch (err) {
-    if (!String((err as Error).message).startsWith("NOSCRIPT")) throw err;
-    await redis.eval(SCRIPT, ...(args as [number, ...string[]])); // loads it for the next call
-  }
+  await evalScript(redis, SCRIPT, args);
 }

@@ -262,9 +262,9 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
         for (const [sym, bars] of step.events) {
           if (bars.length === 0) continue;
           out.push({ key: keys.bars(sym), payload: JSON.stringify({ symbol: sym, clock, receivedAt: step.receivedAt, bars }) });
+          for (const b of bars) if (b.status !== "forming") m.bars.inc({ status: b.status, tf: b.tf });
         }
         await publishBarEvents(commands, out);
-        for (const bars of step.events.values()) for (const b of bars) if (b.status !== "forming") m.bars.inc({ status: b.status, tf: b.tf });
       }
       for (const r of step.rejects) m.rejects.inc({ reason: r.reason });
       opts.onStep?.(step, raw.length);

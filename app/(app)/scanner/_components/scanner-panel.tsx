@@ -1,11 +1,10 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { fmtUtc } from "@/components/ui/format";
 import { useTRPC } from "@/components/providers/trpc";
-import { Sparkline } from "@/components/ui/sparkline";
+import { ScanResultsTable } from "@/components/scan-results-table";
 import { ScanEditor } from "./scan-editor";
 
 const DEFAULT_TEXT = "rsi(14) < 40 and close > sma(200) sort by ROC20 desc limit 25";
@@ -18,8 +17,6 @@ function useDebounced<T>(value: T, ms: number): T {
   }, [value, ms]);
   return v;
 }
-
-const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "—" : Math.abs(v) >= 1e6 ? v.toExponential(3) : +v.toFixed(4));
 
 export function ScannerPanel() {
   const trpc = useTRPC();
@@ -64,24 +61,7 @@ export function ScannerPanel() {
   const v = validation.data;
   const errAt = v && !v.ok && v.offset !== null ? { offset: v.offset, length: v.length ?? 1 } : null;
   const result = run.data;
-  const columns = useMemo(() => [...new Set(result?.results.flatMap((r) => Object.keys(r.values)) ?? [])], [result]);
-  // Client-side column sort of the returned rows (the scan's own sort decides which rows come back).
-  const [order, setOrder] = useState<{ col: string; dir: 1 | -1 } | null>(null);
-  const rows = useMemo(() => {
-    const list = [...(result?.results ?? [])];
-    if (!order) return list;
-    const key = (r: (typeof list)[number]) => (order.col === "symbol" ? r.symbol : order.col === "sortKey" ? r.sortKey : r.values[order.col]);
-    return list.sort((a, b) => {
-      const x = key(a);
-      const y = key(b);
-      if (x === null || x === undefined) return 1;
-      if (y === null || y === undefined) return -1;
-      return (x < y ? -1 : x > y ? 1 : 0) * order.dir;
-    });
-  }, [result, order]);
-  const sortBy = (col: string) => setOrder((o) => (o?.col === col ? { col, dir: o.dir === 1 ? -1 : 1 } : { col, dir: -1 }));
-  const arrow = (col: string) => (order?.col === col ? (order.dir === 1 ? " ▲" : " ▼") : "");
-  const isNew = new Set(result?.newHits ?? []);
+  const isNew = useMemo(() => new Set(activeScan ? (result?.newHits ?? []) : []), [result, activeScan]);
 
   return (
     <div>
@@ -193,46 +173,7 @@ export function ScannerPanel() {
               as of {result.asOf ? fmtUtc(result.asOf).slice(0, 16) : "—"} · {result.durationMs} ms ({result.source}) · {activeScan ? `${result.newHits.length} new since last run` : "ad-hoc run"}
             </span>
           </div>
-          <div className="table-wrap">
-            <table className="data" data-testid="scan-results">
-              <thead>
-                <tr>
-                  <th style={{ cursor: "pointer" }} onClick={() => sortBy("symbol")}>
-                    Symbol{arrow("symbol")}
-                  </th>
-                  <th>30 bars</th>
-                  <th className="num" style={{ cursor: "pointer" }} onClick={() => sortBy("sortKey")}>
-                    Sort key{arrow("sortKey")}
-                  </th>
-                  {columns.map((c) => (
-                    <th key={c} className="num mono" style={{ textTransform: "none", cursor: "pointer" }} onClick={() => sortBy(c)}>
-                      {c}
-                      {arrow(c)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.symbol}>
-                    <td className="mono">
-                      <Link href={`/symbols/${encodeURIComponent(r.symbol)}`}>{r.symbol}</Link>
-                      {isNew.has(r.symbol) && activeScan ? <span className="badge ok"> new</span> : null}
-                    </td>
-                    <td>
-                      <Sparkline values={r.spark ?? []} />
-                    </td>
-                    <td className="num">{fmt(r.sortKey)}</td>
-                    {columns.map((c) => (
-                      <td key={c} className="num mono">
-                        {fmt(r.values[c])}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScanResultsTable results={result.results} testId="scan-results" sortable newHits={isNew} />
         </div>
       ) : null}
 

@@ -2,12 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useMemo } from "react";
 import { fmtUtc } from "@/components/ui/format";
 import { useTRPC } from "@/components/providers/trpc";
-import { Sparkline } from "@/components/ui/sparkline";
-
-const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "—" : Math.abs(v) >= 1e6 ? v.toExponential(3) : +v.toFixed(4));
+import { ScanResultsTable } from "@/components/scan-results-table";
 
 export function SharedScanView({ token }: { token: string }) {
   const trpc = useTRPC();
@@ -16,7 +13,6 @@ export function SharedScanView({ token }: { token: string }) {
   const copy = useMutation(trpc.scan.shared.copy.mutationOptions({ onSuccess: () => void qc.invalidateQueries({ queryKey: trpc.scan.saved.list.queryKey() }) }));
   const s = shared.data;
   const run = s?.latestRun ?? null;
-  const columns = useMemo(() => [...new Set(run?.results.flatMap((r) => Object.keys(r.values)) ?? [])], [run]);
   if (!s) return <p className="muted">{shared.error ? shared.error.message : "Loading…"}</p>;
 
   return (
@@ -60,40 +56,7 @@ export function SharedScanView({ token }: { token: string }) {
                 {run.scanVersion !== null && run.scanVersion !== s.version ? ` · on v${run.scanVersion}` : ""}
               </span>
             </div>
-            <div className="table-wrap">
-              <table className="data" data-testid="shared-scan-results">
-                <thead>
-                  <tr>
-                    <th>Symbol</th>
-                    <th>30 bars</th>
-                    <th className="num">Sort key</th>
-                    {columns.map((c) => (
-                      <th key={c} className="num mono" style={{ textTransform: "none" }}>
-                        {c}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {run.results.map((r) => (
-                    <tr key={r.symbol}>
-                      <td className="mono">
-                        <Link href={`/symbols/${encodeURIComponent(r.symbol)}`}>{r.symbol}</Link>
-                      </td>
-                      <td>
-                        <Sparkline values={r.spark ?? []} />
-                      </td>
-                      <td className="num">{fmt(r.sortKey)}</td>
-                      {columns.map((c) => (
-                        <td key={c} className="num mono">
-                          {fmt(r.values[c])}
-                        </td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ScanResultsTable results={run.results} testId="shared-scan-results" />
           </>
         ) : (
           <p className="muted">This scan has not been run yet.</p>

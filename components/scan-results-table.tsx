@@ -1,0 +1,88 @@
+"use client";
+
+import Link from "next/link";
+import { useMemo, useState } from "react";
+import { Sparkline } from "@/components/ui/sparkline";
+
+export interface ScanResultRowView {
+  symbol: string;
+  spark?: number[] | null;
+  sortKey: number | null;
+  values: Record<string, number | null>;
+}
+
+const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "—" : Math.abs(v) >= 1e6 ? v.toExponential(3) : +v.toFixed(4));
+
+/**
+ * A scan's result rows: symbol (→ chart), 30-bar sparkline, sort key and the value of every matched
+ * condition. With `sortable`, column headers sort the rows client-side (the scan's own sort decided which
+ * rows came back); `newHits` marks symbols new since the previous run.
+ */
+export function ScanResultsTable({ results, testId, sortable = false, newHits }: { results: readonly ScanResultRowView[]; testId: string; sortable?: boolean; newHits?: ReadonlySet<string> }) {
+  const columns = useMemo(() => [...new Set(results.flatMap((r) => Object.keys(r.values)))], [results]);
+  const [order, setOrder] = useState<{ col: string; dir: 1 | -1 } | null>(null);
+  const rows = useMemo(() => {
+    const list = [...results];
+    if (!order) return list;
+    const key = (r: ScanResultRowView) => (order.col === "symbol" ? r.symbol : order.col === "sortKey" ? r.sortKey : r.values[order.col]);
+    return list.sort((a, b) => {
+      const x = key(a);
+      const y = key(b);
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return (x < y ? -1 : x > y ? 1 : 0) * order.dir;
+    });
+  }, [results, order]);
+  const header = (col: string) =>
+    sortable
+      ? {
+          style: { cursor: "pointer" },
+          onClick: () => setOrder((o) => (o?.col === col ? { col, dir: o.dir === 1 ? -1 : 1 } : { col, dir: -1 })),
+        }
+      : {};
+  const arrow = (col: string) => (order?.col === col ? (order.dir === 1 ? " ▲" : " ▼") : "");
+
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid={testId}>
+        <thead>
+          <tr>
+            <th {...header("symbol")}>Symbol{arrow("symbol")}</th>
+            <th>30 bars</th>
+            <th className="num" {...header("sortKey")}>
+              Sort key{arrow("sortKey")}
+            </th>
+            {columns.map((c) => {
+              const h = header(c);
+              return (
+                <th key={c} className="num mono" style={{ textTransform: "none", ...h.style }} onClick={h.onClick}>
+                  {c}
+                  {arrow(c)}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.symbol}>
+              <td className="mono">
+                <Link href={`/symbols/${encodeURIComponent(r.symbol)}`}>{r.symbol}</Link>
+                {newHits?.has(r.symbol) ? <span className="badge ok"> new</span> : null}
+              </td>
+              <td>
+                <Sparkline values={r.spark ?? []} />
+              </td>
+              <td className="num">{fmt(r.sortKey)}</td>
+              {columns.map((c) => (
+                <td key={c} className="num mono">
+                  {fmt(r.values[c])}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
