@@ -5,13 +5,15 @@
  * - ticks_per_s: simulated NYSE prints (200 symbols × 60 minutes; --quick 100 × 30) are appended to the
  *   tick stream first (append_ticks_per_s, pipelined XADDs of 2,000-print entries); then ONE bar builder
  *   (this process, one core) reads them through its consumer group, builds 1m..1d bars, publishes bar
- *   events, stores the bars in Postgres (batched COPY upserts) and acknowledges; timed until the group
- *   has nothing pending or unread. Also reported without storage (stream + builder only).
+ *   events, stores the bars in Postgres (batched COPY upserts, on the builder's storage thread) and
+ *   acknowledges; timed from the builder's start of reading (after its startup: lease, restore, storage
+ *   thread) until the group has nothing pending or unread. Also reported without storage (stream + builder only).
  * - bar_completion_p99_ms: 50 symbols trading every market minute, driven at one market minute per
  *   250 ms of wall time (240× real time); at each bucket end a clock entry is appended (t0) and every symbol's "closed"
  *   1m bar event is timed when a reader in its own process (XREAD BLOCK on the 50 bar-event streams, as
  *   the web's hub) receives it (t1, same clock);
  *   p99 of t1 − t0 over all symbols and minutes (300 minutes; --quick 100). Storage runs concurrently.
+ *   Also reported: collections (count, longest pause) in the builder's thread during the test.
  * - tick_to_browser_p99_ms: the built web app (`next start`, needs `npm run build`) and Chromium (Debian's,
  *   via executablePath) with 50 bars.live subscriptions (one per symbol, 1m) open as EventSources across
  *   10 pages on 127.0.0.1..10, 5 each (Chromium allows 6 connections per host), default throttle (4 updates/s per
@@ -24,6 +26,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
+import { PerformanceObserver } from "node:perf_hooks";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import type { Redis } from "ioredis";
@@ -33,6 +36,9 @@ import { sessionOf } from "@/lib/calendar";
 import { benchDatabase, log, percentile } from "./_db";
 
 const quick = process.argv.includes("--quick");
+/** `--only=throughput|completion|browser` runs one phase (the others report null). */
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const runs = (phase: string) => only === undefined || only === phase;
 const SYMBOLS = quick ? 100 : 200;
 const MINUTES = quick ? 30 : 60;
 const LAT_SYMBOLS = 50;
@@ -67,16 +73,18 @@ const sim = createSimulator({ seed: 5, symbols: SYMBOLS, start: "2025-01-02", en
 const names = Array.from({ length: SYMBOLS }, (_, i) => `LB${String(i).padStart(4, "0")}`);
 await upsertSymbols(names.map((symbol) => ({ symbol, assetClass: "stock", provider: "sim" })));
 
-log(`generating ${SYMBOLS} symbols × ${MINUTES} minutes of prints`);
 const from = session.open;
 const to = session.open + MINUTES * 60_000;
 const ticks: Tick[] = [];
-for (let i = 0; i < SYMBOLS; i++) {
-  const c = sim.ticks(i, from, to);
-  for (let k = 0; k < c.length; k++) ticks.push({ symbol: names[i]!, ts: c.ts[k]!, price: c.price[k]!, size: c.size[k]! });
+if (runs("throughput")) {
+  log(`generating ${SYMBOLS} symbols × ${MINUTES} minutes of prints`);
+  for (let i = 0; i < SYMBOLS; i++) {
+    const c = sim.ticks(i, from, to);
+    for (let k = 0; k < c.length; k++) ticks.push({ symbol: names[i]!, ts: c.ts[k]!, price: c.price[k]!, size: c.size[k]! });
+  }
+  ticks.sort((a, b) => a.ts - b.ts);
+  log(`${ticks.length} prints`);
 }
-ticks.sort((a, b) => a.ts - b.ts);
-log(`${ticks.length} prints`);
 
 /** Fill a fresh stream with all prints, then time one builder draining it. */
 async function throughput(persist: boolean): Promise<{ appendPerS: number; perS: number }> {
@@ -94,8 +102,8 @@ async function throughput(persist: boolean): Promise<{ appendPerS: number; perS:
   const appendMs = performance.now() - t0;
   const ac = new AbortController();
   let processed = 0;
-  const t1 = performance.now();
-  const run = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, persist, count: 50, blockMs: 50, onStep: (s) => (processed += s.ticks) });
+  let t1 = performance.now();
+  const run = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, persist, count: 50, blockMs: 50, onReady: () => (t1 = performance.now()), onStep: (s) => (processed += s.ticks) });
   while (!(await drained(cmd, keys.ticks(0)))) await new Promise((r) => setTimeout(r, 5));
   const ms = performance.now() - t1;
   ac.abort();
@@ -106,7 +114,13 @@ async function throughput(persist: boolean): Promise<{ appendPerS: number; perS:
 }
 
 /** Bucket end → "closed" bar event received, per symbol. */
-async function completion(): Promise<{ p50: number; p99: number; max: number; samples: number }> {
+async function completion(): Promise<{ p50: number; p99: number; max: number; samples: number; gcs: number; gcMaxMs: number }> {
+  // Collections in the builder's thread (this one) while the test runs: a pause here delays a close.
+  const gcPauses: number[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcPauses.push(e.duration);
+  });
+  gcObserver.observe({ entryTypes: ["gc"] });
   const prefix = `bench-${randomUUID()}`;
   const keys = liveKeys(prefix);
   const syms = names.slice(0, LAT_SYMBOLS);
@@ -157,9 +171,10 @@ async function completion(): Promise<{ p50: number; p99: number; max: number; sa
   await new Promise((r) => reader.once("exit", r));
   ac.abort();
   await run;
+  gcObserver.disconnect();
   const expected = LAT_SYMBOLS * LAT_MINUTES;
   if (lat.length < expected * 0.99) throw new Error(`only ${lat.length} of ${expected} closed bars observed`);
-  return { p50: percentile(lat, 50), p99: percentile(lat, 99), max: Math.max(...lat), samples: lat.length };
+  return { p50: percentile(lat, 50), p99: percentile(lat, 99), max: Math.max(...lat), samples: lat.length, gcs: gcPauses.length, gcMaxMs: Math.max(0, ...gcPauses) };
 }
 
 /** Tick → browser over bars.live in Chromium with 50 subscriptions. */
@@ -263,30 +278,43 @@ async function browserLatency(): Promise<{ p50: number; p99: number; samples: nu
 }
 
 try {
-  log("throughput without storage");
-  const noStore = await throughput(false);
-  log(`  ${Math.round(noStore.perS)} prints/s`);
-  log("throughput with storage");
-  const store = await throughput(true);
-  log(`  ${Math.round(store.perS)} prints/s`);
+  let noStore: Awaited<ReturnType<typeof throughput>> | null = null;
+  let store: Awaited<ReturnType<typeof throughput>> | null = null;
+  if (runs("throughput")) {
+    log("throughput without storage");
+    noStore = await throughput(false);
+    log(`  ${Math.round(noStore.perS)} prints/s`);
+    log("throughput with storage");
+    store = await throughput(true);
+    log(`  ${Math.round(store.perS)} prints/s`);
+  }
   const printCount = ticks.length;
   ticks.length = 0; // the throughput phase's 1.7M prints would only slow the collector down from here on
-  log(`bar completion latency: ${LAT_SYMBOLS} symbols × ${LAT_MINUTES} minutes`);
-  const c = await completion();
-  log(`  p50 ${c.p50.toFixed(2)} ms, p99 ${c.p99.toFixed(2)} ms`);
-  log("tick → browser latency (Chromium, 50 subscriptions)");
-  const b = await browserLatency();
-  if (b) log(`  p50 ${b.p50} ms, p99 ${b.p99} ms over ${b.samples} updates`);
+  let c: Awaited<ReturnType<typeof completion>> | null = null;
+  if (runs("completion")) {
+    log(`bar completion latency: ${LAT_SYMBOLS} symbols × ${LAT_MINUTES} minutes`);
+    c = await completion();
+    log(`  p50 ${c.p50.toFixed(2)} ms, p99 ${c.p99.toFixed(2)} ms`);
+  }
+  let b: Awaited<ReturnType<typeof browserLatency>> = null;
+  if (runs("browser")) {
+    log("tick → browser latency (Chromium, 50 subscriptions)");
+    b = await browserLatency();
+    if (b) log(`  p50 ${b.p50} ms, p99 ${b.p99} ms over ${b.samples} updates`);
+  }
+  const fixed = (x: number | undefined) => (x === undefined ? null : Number(x.toFixed(2)));
   const out = {
-    ticks_per_s: Math.round(store.perS),
-    ticks_per_s_no_store: Math.round(noStore.perS),
-    append_ticks_per_s: Math.round(store.appendPerS),
+    ticks_per_s: store ? Math.round(store.perS) : null,
+    ticks_per_s_no_store: noStore ? Math.round(noStore.perS) : null,
+    append_ticks_per_s: store ? Math.round(store.appendPerS) : null,
     prints: printCount,
     symbols: SYMBOLS,
-    bar_completion_p50_ms: Number(c.p50.toFixed(2)),
-    bar_completion_p99_ms: Number(c.p99.toFixed(2)),
-    bar_completion_max_ms: Number(c.max.toFixed(2)),
-    bar_completion_samples: c.samples,
+    bar_completion_p50_ms: fixed(c?.p50),
+    bar_completion_p99_ms: fixed(c?.p99),
+    bar_completion_max_ms: fixed(c?.max),
+    bar_completion_samples: c?.samples ?? 0,
+    bar_completion_gc_pauses: c?.gcs ?? null,
+    bar_completion_gc_max_ms: fixed(c?.gcMaxMs),
     tick_to_browser_p50_ms: b?.p50 ?? null,
     tick_to_browser_p99_ms: b?.p99 ?? null,
     tick_to_browser_samples: b?.samples ?? 0,

@@ -14,7 +14,7 @@ import { wasmLstmAvailable } from "../kernels/lstm-kernel";
 import type { GradientEngine } from "../train";
 import { FastLstm, fastLstmParamCount, type TFastLstmShape } from "./fast-lstm";
 import { type LstmEngine, ParallelWasmLstm, ParallelWasmLstmEngine, WasmLstmEngine } from "./wasm-lstm";
-import { chunked, type PoolReply, TsWorkerPool } from "./worker-pool";
+import { chunked, type PoolReply, TsWorkerPool } from "../../threads/worker-pool";
 
 export * from "./wasm-lstm";
 export { WASM_LSTM_BACKEND, WasmLstm, wasmLstmAvailable } from "../kernels/lstm-kernel";

@@ -12,7 +12,7 @@ import { gatherTargets, gatherWindows } from "../dataset";
 import { WASM_LSTM_BACKEND, WasmLstm } from "../kernels/lstm-kernel";
 import type { GradientEngine } from "../train";
 import { fastLstmParamCount, type TFastLstmShape } from "./fast-lstm";
-import { chunked, type PoolReply, splitRange, TsWorkerPool } from "./worker-pool";
+import { chunked, type PoolReply, splitRange, TsWorkerPool } from "../../threads/worker-pool";
 
 /** A GradientEngine that reports what runs it and owns resources to release. */
 export interface LstmEngine extends GradientEngine {

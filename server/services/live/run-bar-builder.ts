@@ -1,14 +1,11 @@
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
-import { columnsFromBars } from "@/lib/bars/columns";
 import { bucketStart, type Timeframe } from "@/lib/bars/timeframe";
 import { calendarForAsset } from "@/lib/calendar";
-import { LiveBarBuilder, type BuilderSnapshot, type BuilderStep, type StoredBar, type SymbolSnapshot, type TickReject } from "@/lib/live/bar-builder";
-import { DQ_RULES, type DqFinding } from "@/lib/quality/check-bars";
+import { LiveBarBuilder, type BuilderStep, type StoredBar, type SymbolSnapshot } from "@/lib/live/bar-builder";
 import { db } from "../../db";
 import { logger } from "../../logger";
-import { writeBars } from "../bars/write-bars";
-import { recordDqFindings } from "../bars/record-dq-findings";
+import { startBarStoreThread, type BarStoreThread } from "./bar-store-thread";
 import { BAR_BUILDER_GROUP, liveKeys } from "./keys";
 import { publishBarEvents } from "./publish-bar-events";
 import { liveMetrics } from "./live-metrics";
@@ -22,8 +19,8 @@ import { decodeEntry, type TickEntry } from "./tick-stream";
  * 3. Claim every pending entry of the group (a dead consumer's included) and replay them in id order,
  *    then read new entries ('>').
  * 4. Each batch: apply prints → publish bar events (per-symbol streams) at once → hand the step to the
- *    persister, which stores bars (batched COPY upserts), records rejected prints, and only then, in one
- *    MULTI, saves the snapshot of the touched symbols and XACKs the batch.
+ *    storage thread (bar-store-thread.ts), which stores bars (batched COPY upserts), records rejected
+ *    prints, and only then, in one MULTI, saves the snapshot of the touched symbols and XACKs the batch.
  *
  * Crash anywhere: entries not yet acknowledged are still pending and the snapshot predates them, so a
  * restarted builder rebuilds exactly the same bars; stored bars are upserts keyed by (symbol, ts), so
@@ -47,6 +44,8 @@ export interface RunBarBuilderOptions {
   persist?: boolean;
   /** Bars closed and stored: (timeframe, bucket) once per bucket (bar-close scans and alerts). */
   onBarsClosed?: (closes: { timeframe: Timeframe; ts: number }[]) => Promise<unknown>;
+  /** Called once restored and about to read the stream (startup done: lease, state, storage thread). */
+  onReady?: () => void;
   /** Called after each applied batch (tests, benchmarks). */
   onStep?: (step: BuilderStep, entries: number) => void;
   prefix?: string;
@@ -56,48 +55,8 @@ interface SymbolInfo {
   assetClass: string;
 }
 
-interface PersistJob {
-  writes: BuilderStep["writes"];
-  closes: { timeframe: Timeframe; ts: number }[];
-  rejects: TickReject[];
-  snapshot: BuilderSnapshot;
-  ackIds: string[];
-}
-
 const LEASE_RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
 const LEASE_RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
-
-const REJECT_RULE: Record<TickReject["reason"], DqFinding["rule"]> = {
-  late: "tick_late",
-  "outside-session": "tick_outside_session",
-  invalid: "tick_invalid",
-  future: "tick_future",
-  "unknown-symbol": "tick_unknown_symbol",
-};
-
-/** Rejected prints → one finding per (symbol, reason, minute) with the count and the first print. */
-export function rejectFindings(rejects: readonly TickReject[]): (DqFinding & { symbol: string })[] {
-  const byKey = new Map<string, DqFinding & { symbol: string }>();
-  for (const r of rejects) {
-    const minute = Number.isFinite(r.ts) ? Math.floor(r.ts / 60_000) * 60_000 : 0;
-    const key = `${r.symbol}|${r.reason}|${minute}`;
-    const f = byKey.get(key);
-    if (f) f.values.count = Number(f.values.count) + 1;
-    else {
-      const rule = REJECT_RULE[r.reason];
-      byKey.set(key, {
-        symbol: r.symbol,
-        rule,
-        severity: r.reason === "outside-session" ? "info" : "warning",
-        ts: minute,
-        quarantined: true,
-        message: DQ_RULES[rule],
-        values: { count: 1, source: r.source, ts: Number.isFinite(r.ts) ? r.ts : null, price: Number.isFinite(r.price) ? r.price : null, size: Number.isFinite(r.size) ? r.size : null },
-      });
-    }
-  }
-  return [...byKey.values()];
-}
 
 async function loadSymbols(): Promise<Map<string, SymbolInfo>> {
   const rows = await db().$client<{ symbol: string; asset_class: string }[]>`select symbol, asset_class from symbols where active`;
@@ -118,13 +77,6 @@ async function loadDayMinutes(symbols: string[], from: number): Promise<Map<stri
     a.push({ ts: r.t, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume, vwap: r.vwap ?? Number.NaN, trades: r.trades === null ? 0 : Number(r.trades), flat: r.source.endsWith(":flat") });
   }
   return out;
-}
-
-/** Order of two stream ids ("ms-seq"). */
-export function compareIds(a: string, b: string): number {
-  const [am, as] = a.split("-").map(Number) as [number, number];
-  const [bm, bs] = b.split("-").map(Number) as [number, number];
-  return am - bm || as - bs;
 }
 
 type XReadReply = [string, [string, string[]][]][] | null;
@@ -164,8 +116,10 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       .catch((err: Error) => log.warn({ err: err.message }, "lease renewal failed"));
   }, Math.max(200, leaseMs / 3));
   const stop = AbortSignal.any([signal, lost.signal]);
+  let storeThread: BarStoreThread | undefined;
 
   try {
+    const store = (storeThread = await startBarStoreThread({ persist, streamKey, stateKey }));
     await commands.xgroup("CREATE", streamKey, BAR_BUILDER_GROUP, "0", "MKSTREAM").catch((err: Error) => {
       if (!err.message.includes("BUSYGROUP")) throw err;
     });
@@ -198,28 +152,9 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       cursor = r[0];
     } while (cursor !== "0-0" && !stop.aborted);
 
-    // Persister: one at a time, merging whatever queued up meanwhile.
-    const queue: PersistJob[] = [];
-    let persisting: Promise<void> | null = null;
+    // Storage runs on its own thread, in step order; bar closes are dispatched once their bars are stored.
     let persistError: Error | null = null;
-    const drainQueue = async () => {
-      while (queue.length > 0) {
-        const jobs = queue.splice(0, queue.length);
-        await persistJobs(jobs, symbols, persist, commands, streamKey, stateKey);
-        const closes = jobs.flatMap((j) => j.closes);
-        if (closes.length > 0 && opts.onBarsClosed) await opts.onBarsClosed(closes).catch((err: Error) => log.error({ err: err.message }, "bar-close dispatch failed"));
-      }
-    };
-    const kick = () => {
-      if (persisting) return;
-      persisting = drainQueue()
-        .catch((err: Error) => {
-          persistError = err;
-        })
-        .finally(() => {
-          persisting = null;
-        });
-    };
+    let stored: Promise<void> = Promise.resolve();
 
     let processed = 0;
     let lastStatus = 0;
@@ -271,7 +206,7 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       // Buckets closed in this step, once each (a bucket closes for all symbols of a source together; a
       // later close of the same bucket — a symbol closing late, another replay — is deduplicated by the
       // dispatched job's id while it exists, and re-running a scan on changed bars is right anyway).
-      const closes: PersistJob["closes"] = [];
+      const closes: { timeframe: Timeframe; ts: number }[] = [];
       const seen = new Set<string>();
       for (const bars of step.events.values()) {
         for (const b of bars) {
@@ -280,13 +215,25 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
           closes.push({ timeframe: b.tf, ts: b.ts });
         }
       }
-      queue.push({ closes, writes: step.writes, rejects: step.rejects, snapshot: builder.snapshot(step.events.keys()), ackIds: [...entries.map((e) => e.id), ...bad] });
-      kick();
+      const assetClasses: Record<string, string> = {};
+      for (const bySym of step.writes.values()) for (const sym of bySym.keys()) assetClasses[sym] ??= symbols.get(sym)?.assetClass ?? "stock";
+      const done = store.store({ writes: step.writes, rejects: step.rejects, snapshot: builder.snapshot(step.events.keys()), ackIds: [...entries.map((e) => e.id), ...bad], assetClasses });
+      const before = stored;
+      stored = done.then(
+        async () => {
+          await before;
+          if (closes.length > 0 && opts.onBarsClosed) await opts.onBarsClosed(closes).catch((err: Error) => log.error({ err: err.message }, "bar-close dispatch failed"));
+        },
+        (err: Error) => {
+          persistError ??= err;
+        },
+      );
       // Back-pressure: never run far ahead of the database.
-      if (queue.length > 50 && persisting) await persisting;
+      while (store.inFlight > 50 && !persistError) await store.next();
       if (persistError) throw persistError;
     };
 
+    opts.onReady?.();
     let lastId = "0";
     while (!stop.aborted) {
       const r = (await redis.xreadgroup("GROUP", BAR_BUILDER_GROUP, consumer, "COUNT", count, "STREAMS", streamKey, lastId)) as XReadReply;
@@ -303,65 +250,12 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       if (entries.length > 0) await handle(entries);
       await publishStatus();
     }
-    kick();
-    while (persisting) await persisting;
+    await stored;
     if (persistError) throw persistError;
     await publishStatus(true).catch(() => undefined);
   } finally {
     clearInterval(renew);
+    await storeThread?.close().catch((err: Error) => log.warn({ err: err.message }, "bar store thread did not close cleanly"));
     await commands.eval(LEASE_RELEASE, 1, leaseKey, consumer).catch(() => undefined);
   }
-}
-
-/** Store the merged writes of several steps, record rejects, then snapshot + ack atomically. */
-async function persistJobs(jobs: PersistJob[], symbols: Map<string, SymbolInfo>, persist: boolean, commands: Redis, streamKey: string, stateKey: string): Promise<void> {
-  const merged = new Map<Timeframe, Map<string, Map<number, StoredBar>>>();
-  const rejects: TickReject[] = [];
-  for (const j of jobs) {
-    for (const [tf, bySym] of j.writes) {
-      let t = merged.get(tf);
-      if (!t) merged.set(tf, (t = new Map()));
-      for (const [sym, bars] of bySym) {
-        let s = t.get(sym);
-        if (!s) t.set(sym, (s = new Map()));
-        for (const b of bars) s.set(b.ts, b);
-      }
-    }
-    rejects.push(...j.rejects);
-  }
-  if (persist) {
-    for (const [tf, bySym] of merged) {
-      for (const flat of [false, true]) {
-        const batches = [...bySym]
-          .map(([symbol, bars]) => ({
-            symbol,
-            bars: columnsFromBars([...bars.values()].filter((b) => b.flat === flat).sort((a, b) => a.ts - b.ts)),
-            assetClass: symbols.get(symbol)?.assetClass,
-          }))
-          .filter((b) => b.bars.length > 0);
-        if (batches.length === 0) continue;
-        // Bars are built from prints of one provider per symbol; the source names the live path.
-        await writeBars({ timeframe: tf, source: flat ? "live:flat" : "live", batches, rollup: false });
-      }
-    }
-    const findings = rejectFindings(rejects);
-    if (findings.length > 0) await recordDqFindings({ timeframe: "tick", runId: null, findings });
-  }
-  // Snapshot of every touched symbol (the latest job's state wins) + clocks, and the acks, atomically.
-  const fields: Record<string, string> = {};
-  let clocks: Record<string, number> = {};
-  for (const j of jobs) {
-    for (const s of j.snapshot.symbols) fields[s.symbol] = JSON.stringify(s);
-    clocks = { ...clocks, ...j.snapshot.clocks };
-  }
-  fields.__clocks = JSON.stringify(clocks);
-  const ids = jobs.flatMap((j) => j.ackIds);
-  const tx = commands.multi();
-  tx.hset(stateKey, fields);
-  if (ids.length > 0) {
-    tx.xack(streamKey, BAR_BUILDER_GROUP, ...ids);
-    // Acknowledged entries are history: trim the stream up to the newest acknowledged id.
-    tx.xtrim(streamKey, "MINID", "~", ids.reduce((a, b) => (compareIds(a, b) >= 0 ? a : b)));
-  }
-  await tx.exec();
 }

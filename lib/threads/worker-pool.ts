@@ -2,7 +2,7 @@
  * A fixed pool of worker threads running a TypeScript module (bootstrapped through tsx's ESM API: loader
  * flags are not inherited by workers). Each worker posts `{ ready }` (or `{ error }`) once, then answers
  * `{ id, ... }` messages with `{ id, ..., error? }`. Used by the parallel LSTM engines (plus their batching
- * helpers).
+ * helpers) and by the live bar builder's storage thread.
  */
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
