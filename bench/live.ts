@@ -117,8 +117,12 @@ async function throughput(persist: boolean): Promise<{ appendPerS: number; perS:
 async function completion(): Promise<{ p50: number; p99: number; max: number; samples: number; gcs: number; gcMaxMs: number }> {
   // Collections in the builder's thread (this one) while the test runs: a pause here delays a close.
   const gcPauses: number[] = [];
+  const gcAt: [number, number][] = [];
   const gcObserver = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcPauses.push(e.duration);
+    for (const e of list.getEntries()) {
+      gcPauses.push(e.duration);
+      gcAt.push([performance.timeOrigin + e.startTime, e.duration]);
+    }
   });
   gcObserver.observe({ entryTypes: ["gc"] });
   const prefix = `bench-${randomUUID()}`;
@@ -132,6 +136,7 @@ async function completion(): Promise<{ p50: number; p99: number; max: number; sa
   // this process does not delay the receipt being measured.
   const boundaryAt = new Map<number, number>();
   const lat: number[] = [];
+  const closeLat: [number, number][] = [];
   const reader = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "_bar-event-reader.ts"), process.env.REDIS_URL!, JSON.stringify(syms.map((s) => keys.bars(s)))], {
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -146,7 +151,10 @@ async function completion(): Promise<{ p50: number; p99: number; max: number; sa
         if (line === "ready") resolve();
         const [ts, at] = line.split(" ").map(Number) as [number, number];
         const t0 = boundaryAt.get(ts + 60_000);
-        if (t0 !== undefined && Number.isFinite(at)) lat.push(at - t0);
+        if (t0 !== undefined && Number.isFinite(at)) {
+          lat.push(at - t0);
+          closeLat.push([t0, at - t0]);
+        }
       }
     });
   });
@@ -172,6 +180,13 @@ async function completion(): Promise<{ p50: number; p99: number; max: number; sa
   ac.abort();
   await run;
   gcObserver.disconnect();
+  // The slowest minutes, and whether a collection in the builder's thread overlapped them (diagnosis of the tail).
+  const worst = new Map<number, number>();
+  for (const [t0, l] of closeLat) worst.set(t0, Math.max(worst.get(t0) ?? 0, l));
+  for (const [t0, l] of [...worst].sort((a, b) => b[1] - a[1]).slice(0, 5)) {
+    const gc = gcAt.filter(([s, d]) => s + d >= t0 && s <= t0 + l).map(([s, d]) => `${d.toFixed(1)} ms at +${(s - t0).toFixed(1)}`);
+    log(`  slow minute: ${l.toFixed(2)} ms${gc.length > 0 ? `, builder GC ${gc.join(", ")}` : ""}`);
+  }
   const expected = LAT_SYMBOLS * LAT_MINUTES;
   if (lat.length < expected * 0.99) throw new Error(`only ${lat.length} of ${expected} closed bars observed`);
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), max: Math.max(...lat), samples: lat.length, gcs: gcPauses.length, gcMaxMs: Math.max(0, ...gcPauses) };

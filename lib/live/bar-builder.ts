@@ -103,6 +103,9 @@ export interface BuilderSnapshot {
 
 const MINUTE = 60_000;
 const DEFAULT_HIGHER: readonly Timeframe[] = ["5m", "15m", "1h", "4h", "1d"];
+const TF_SLOT: Record<Timeframe, number> = { "1m": 0, "5m": 1, "15m": 2, "1h": 3, "4h": 4, "1d": 5 };
+/** A number per (timeframe, bucket): buckets are whole minutes, so ts + slot (< 60,000) never collides. */
+const pendingKey = (tf: Timeframe, ts: number): number => ts + TF_SLOT[tf];
 
 interface SymbolState {
   symbol: string;
@@ -114,8 +117,10 @@ interface SymbolState {
   lastClose: number;
   closedUntil: number;
   higherClosed: Map<Timeframe, number>;
-  /** Changed bars to emit, keyed `${tf}:${ts}`. */
-  pending: Map<string, LiveBar>;
+  /** Changed closed/updated bars to emit, keyed by pendingKey(tf, ts). */
+  pending: Map<number, LiveBar>;
+  /** The forming minute changed in this step (its bar is built once, at drain). */
+  formingDirty: boolean;
   /** 1m bar ts whose higher buckets must be recomputed. */
   dirtyMinutes: Set<number>;
   /** Per higher timeframe: the closed minutes' aggregate of one bucket (invalidated by changed minutes). */
@@ -302,6 +307,7 @@ export class LiveBarBuilder {
       closedUntil: Number.NEGATIVE_INFINITY,
       higherClosed: new Map(),
       pending: new Map(),
+      formingDirty: false,
       dirtyMinutes: new Set(),
       closedPart: new Map(),
       lastForming: new Map(),
@@ -360,7 +366,7 @@ export class LiveBarBuilder {
     const f = st.forming;
     if (f && b === f.ts) {
       addPrint(f, t);
-      this.touch(st, "1m", f, "forming");
+      st.touched = st.formingDirty = true;
       return;
     }
     if (b >= st.closedUntil && (!f || b > f.ts)) {
@@ -369,7 +375,7 @@ export class LiveBarBuilder {
       else this.fillFlats(st, b, false);
       const nb = newMinute(b, t);
       st.forming = nb;
-      this.touch(st, "1m", nb, "forming");
+      st.touched = st.formingDirty = true;
       return;
     }
     // A print for a closed minute (or older than the forming one): only within the grace window.
@@ -391,7 +397,7 @@ export class LiveBarBuilder {
 
   private touch(st: SymbolState, tf: Timeframe, b: MinuteBar, status: LiveBarStatus): void {
     st.touched = true;
-    st.pending.set(`${tf}:${b.ts}`, toLive(tf, toStored(b), status));
+    st.pending.set(pendingKey(tf, b.ts), toLive(tf, toStored(b), status));
   }
 
   /** A closed 1m bar was created or changed: emit, store, and refresh its higher buckets. */
@@ -492,7 +498,7 @@ export class LiveBarBuilder {
     const bar = this.higherBar(st, tf, bucket, false);
     if (!bar) return;
     st.touched = true;
-    st.pending.set(`${tf}:${bucket}`, toLive(tf, bar, "closed"));
+    st.pending.set(pendingKey(tf, bucket), toLive(tf, bar, "closed"));
     this.write(tf, st.symbol, bar);
   }
 
@@ -544,19 +550,24 @@ export class LiveBarBuilder {
     const events = new Map<string, LiveBar[]>();
     for (const st of this.states.values()) {
       if (!st.touched) continue;
+      // The forming minute, once per step however many prints changed it.
+      if (st.formingDirty && st.forming) st.pending.set(pendingKey("1m", st.forming.ts), toLive("1m", toStored(st.forming), "forming"));
+      st.formingDirty = false;
       // Higher buckets touched by changed minutes: stored (closed part) and emitted.
-      const buckets = new Set<string>();
-      for (const m of st.dirtyMinutes) for (const tf of this.higher) buckets.add(`${tf}:${bucketStart(m, tf)}`);
-      for (const key of buckets) {
-        {
-          const [tfs, hbs] = key.split(":") as [Timeframe, string];
-          const tf = tfs;
-          const hb = Number(hbs);
+      for (const tf of this.higher) {
+        let prevHb = Number.NaN;
+        for (const m of st.dirtyMinutes) {
+          const hb = bucketStart(m, tf);
+          // Changed minutes are few and mostly of one bucket: skip repeats of the previous one (a bucket seen
+          // again later is recomputed to the same result).
+          if (hb === prevHb) continue;
+          prevHb = hb;
+          const key = pendingKey(tf, hb);
           const closedPart = this.higherBar(st, tf, hb, false);
           if (!closedPart) continue;
           this.write(tf, st.symbol, closedPart);
           const closed = (st.higherClosed.get(tf) ?? Number.NEGATIVE_INFINITY) >= hb;
-          if (closed) st.pending.set(`${tf}:${hb}`, toLive(tf, closedPart, st.pending.get(`${tf}:${hb}`)?.status === "closed" ? "closed" : "updated"));
+          if (closed) st.pending.set(key, toLive(tf, closedPart, st.pending.get(key)?.status === "closed" ? "closed" : "updated"));
         }
       }
       st.dirtyMinutes.clear();
@@ -573,7 +584,7 @@ export class LiveBarBuilder {
           const prev = st.lastForming.get(tf);
           if (prev && sameBar(prev, live)) continue;
           st.lastForming.set(tf, live);
-          st.pending.set(`${tf}:${hb}`, live);
+          st.pending.set(pendingKey(tf, hb), live);
         }
       }
       events.set(st.symbol, [...st.pending.values()]);
