@@ -62,6 +62,17 @@ const client = () => {
   return r;
 };
 
+/** Remove every key a phase created under its prefix (streams, builder state, status). */
+async function dropPrefix(prefix: string): Promise<void> {
+  const r = client();
+  let cursor = "0";
+  do {
+    const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1_000);
+    cursor = next;
+    if (keys.length > 0) await r.unlink(...keys);
+  } while (cursor !== "0");
+}
+
 async function drained(r: Redis, key: string): Promise<boolean> {
   const groups = (await r.xinfo("GROUPS", key)) as unknown[][];
   const g = groups.map((x) => Object.fromEntries(Array.from({ length: x.length / 2 }, (_, i) => [x[2 * i], x[2 * i + 1]]))).find((x) => x.name === BAR_BUILDER_GROUP);
@@ -109,7 +120,7 @@ async function throughput(persist: boolean): Promise<{ appendPerS: number; perS:
   ac.abort();
   await run;
   if (processed !== ticks.length) throw new Error(`builder applied ${processed} of ${ticks.length} prints`);
-  await cmd.del(keys.ticks(0), keys.builderState(0));
+  await dropPrefix(prefix);
   return { appendPerS: (ticks.length / appendMs) * 1000, perS: (ticks.length / ms) * 1000 };
 }
 
@@ -179,6 +190,7 @@ async function completion(): Promise<{ p50: number; p99: number; max: number; sa
   await new Promise((r) => reader.once("exit", r));
   ac.abort();
   await run;
+  await dropPrefix(prefix);
   gcObserver.disconnect();
   // The slowest minutes, and whether a collection in the builder's thread overlapped them (diagnosis of the tail).
   const worst = new Map<number, number>();
@@ -289,6 +301,7 @@ async function browserLatency(): Promise<{ p50: number; p99: number; samples: nu
     ac.abort();
     await run.catch(() => undefined);
     web.kill("SIGTERM");
+    await dropPrefix(prefix).catch(() => undefined);
   }
 }
 
