@@ -96,8 +96,7 @@ async function main() {
     if (r.status !== 0) throw new Error("next build failed");
   }
 
-  // --expose-gc: the bar builder collects its young generation while idle (server/services/live/idle-scavenge.ts).
-  const tsx = ["--expose-gc", "--import", "tsx"];
+  const tsx = ["--import", "tsx"];
   const apps: AppSpec[] = [
     { name: "web", cmd: process.execPath, args: [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(env.PORT)], env: { PROC_NAME: "web" } },
     { name: "worker-ingest", cmd: process.execPath, args: [...tsx, "workers/index.ts"], env: { PROC_NAME: "worker-ingest", WORKER_ROLE: "ingest", METRICS_PORT: String(env.WORKER_METRICS_PORT) } },
