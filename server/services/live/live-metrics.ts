@@ -6,6 +6,7 @@ interface LiveMetrics {
   bars: client.Counter<"status" | "tf">;
   rejects: client.Counter<"reason">;
   malformedEntries: client.Counter;
+  idleScavenges: client.Counter;
   builderPending: client.Gauge<"partition">;
   collectorState: client.Gauge<"provider">;
   collectorTicks: client.Counter<"provider">;
@@ -22,6 +23,7 @@ export function liveMetrics(): LiveMetrics {
     bars: new client.Counter({ name: "mss_live_bars_total", help: "Live bars closed or updated, by timeframe", labelNames: ["status", "tf"], registers }),
     rejects: new client.Counter({ name: "mss_live_rejected_ticks_total", help: "Prints rejected by the bar builder, by reason", labelNames: ["reason"], registers }),
     malformedEntries: new client.Counter({ name: "mss_live_malformed_entries_total", help: "Tick stream entries that failed to parse", registers }),
+    idleScavenges: new client.Counter({ name: "mss_live_builder_idle_scavenges_total", help: "Young-generation collections the bar builder ran while idle", registers }),
     builderPending: new client.Gauge({ name: "mss_live_builder_pending_entries", help: "Tick stream entries read but not yet acknowledged", labelNames: ["partition"], registers }),
     collectorState: new client.Gauge({
       name: "mss_live_collector_state",

@@ -6,6 +6,7 @@ import { LiveBarBuilder, type BuilderStep, type StoredBar, type SymbolSnapshot }
 import { db } from "../../db";
 import { logger } from "../../logger";
 import { startBarStoreThread, type BarStoreThread } from "./bar-store-thread";
+import { createIdleScavenger } from "./idle-scavenge";
 import { BAR_BUILDER_GROUP, liveKeys } from "./keys";
 import { publishBarEvents } from "./publish-bar-events";
 import { liveMetrics } from "./live-metrics";
@@ -244,11 +245,14 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
     }
     log.info({ replayed: processed }, "pending entries replayed; reading new ticks");
 
+    const scavenge = createIdleScavenger();
     while (!stop.aborted) {
       const r = (await redis.xreadgroup("GROUP", BAR_BUILDER_GROUP, consumer, "COUNT", count, "BLOCK", blockMs, "STREAMS", streamKey, ">")) as XReadReply;
       const entries = r?.[0]?.[1] ?? [];
       if (entries.length > 0) await handle(entries);
       await publishStatus();
+      // Caught up (a short read): collect the young generation now rather than in the next step.
+      if (entries.length < count && scavenge?.()) m.idleScavenges.inc();
     }
     await stored;
     if (persistError) throw persistError;
