@@ -6,7 +6,7 @@ import { db, redis } from "../../db";
 import { createCaller } from "../../root";
 import type { Context } from "../../trpc";
 import { upsertSymbols } from "../market/upsert-symbols";
-import { barFeedHub, closeBarFeedHub } from "./bar-feed";
+import { barFeedConnectionName, barFeedHub, closeBarFeedHub } from "./bar-feed";
 import type { FeedBar } from "./bar-feed-merge";
 import { streamLiveBars, type LiveBarsMessage } from "./bar-feed-stream";
 import { BAR_EVENTS_MAXLEN, liveKeys } from "./keys";
@@ -249,7 +249,7 @@ describe("bars.live (tRPC subscription over the bar-event streams)", () => {
 
   it("fans out many subscribers over one blocking Redis connection", async () => {
     const S = SYMS[4];
-    const clientsBefore = String(await redis().client("LIST")).split("\n").filter((l) => l.includes("name=mss-bar-feed")).length;
+    const clientsBefore = String(await redis().client("LIST")).split("\n").filter((l) => l.includes(`name=${barFeedConnectionName()} `)).length;
     const followersBefore = barFeedHub().stats().followers;
     expect(followersBefore).toBe(0); // earlier tests' subscriptions were released on abort
     const acs = Array.from({ length: 20 }, () => new AbortController());
@@ -261,7 +261,7 @@ describe("bars.live (tRPC subscription over the bar-event streams)", () => {
       expect(m.id).toBe(i % 2 ? idA : idB);
     }
     expect(barFeedHub().stats()).toMatchObject({ followers: 20 });
-    const clients = String(await redis().client("LIST")).split("\n").filter((l) => l.includes("name=mss-bar-feed")).length;
+    const clients = String(await redis().client("LIST")).split("\n").filter((l) => l.includes(`name=${barFeedConnectionName()} `)).length;
     expect(clients).toBe(1);
     expect(clientsBefore).toBeLessThanOrEqual(1);
     for (const ac of acs) ac.abort();

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import { serverEnv } from "../../env";
 import { logger } from "../../logger";
@@ -279,10 +280,13 @@ function sleep(ms: number): Promise<void> {
 
 const g = globalThis as unknown as { __mssBarFeedHub?: BarFeedHub };
 
+/** The hub's blocking connection's client name: one per process (host and pid tell the web servers apart in CLIENT LIST). */
+export const barFeedConnectionName = (): string => `mss-bar-feed-${hostname().replace(/\s+/g, "_")}-${process.pid}`;
+
 /** The process-wide hub (created on first use; cached on globalThis for dev reloads). */
 export function barFeedHub(): BarFeedHub {
   if (!g.__mssBarFeedHub) {
-    const reader = createRedis(serverEnv().REDIS_URL, "worker", { connectionName: "mss-bar-feed" });
+    const reader = createRedis(serverEnv().REDIS_URL, "worker", { connectionName: barFeedConnectionName() });
     reader.on("error", (err) => log().debug({ err }, "bar feed reader connection error"));
     g.__mssBarFeedHub = new BarFeedHub({ redis: redis(), reader });
   }
