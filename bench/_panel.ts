@@ -30,6 +30,7 @@ import {
   vwapIncremental,
   willr,
   willrIncremental,
+  IndicatorCache,
   type AdxResult,
   type BbandsResult,
   type MacdResult,
@@ -44,9 +45,14 @@ export type PanelId = (typeof PANEL_IDS)[number];
 /** A single-output buffer (the batch functions' `out` params are typed over a plain ArrayBuffer). */
 type F64 = Float64Array<ArrayBuffer>;
 
-/** Output buffers for one panel pass (every output of every indicator, 21 columns). */
+/**
+ * Output buffers for one panel pass (every output of every indicator, 21 columns), and the pass's IndicatorCache
+ * (intermediates shared by several indicators, e.g. the 14-bar extremes of STOCH and WILLR, as the scanner and
+ * the chart share them per symbol).
+ */
 export interface PanelBuffers {
   length: number;
+  cache: IndicatorCache;
   sma20: F64;
   ema20: F64;
   rsi14: F64;
@@ -65,6 +71,7 @@ export function createPanelBuffers(n: number): PanelBuffers {
   const f = () => new Float64Array(n);
   return {
     length: n,
+    cache: new IndicatorCache(),
     sma20: f(),
     ema20: f(),
     rsi14: f(),
@@ -88,20 +95,22 @@ export const PANEL_STEPS: readonly { id: PanelId; run: (c: BarColumns, o: PanelB
   { id: "macd", run: (c, o) => void macd(c.close, 12, 26, 9, o.macd) },
   { id: "bb20", run: (c, o) => void bbands(c.close, 20, 2, 2, o.bb20) },
   { id: "atr14", run: (c, o) => void atr(c.high, c.low, c.close, 14, o.atr14) },
-  { id: "stoch", run: (c, o) => void stoch(c.high, c.low, c.close, STOCH_PARAMS, o.stoch) },
+  { id: "stoch", run: (c, o) => void stoch(c.high, c.low, c.close, STOCH_PARAMS, o.stoch, o.cache) },
   { id: "adx14", run: (c, o) => void adx(c.high, c.low, c.close, 14, o.adx14) },
   { id: "obv", run: (c, o) => void obv(c.close, c.volume, o.obv) },
   { id: "vwap", run: (c, o) => void vwap(c.ts, c.high, c.low, c.close, c.volume, "session", o.vwap) },
   { id: "cci20", run: (c, o) => void cci(c.high, c.low, c.close, 20, o.cci20) },
-  { id: "willr14", run: (c, o) => void willr(c.high, c.low, c.close, 14, o.willr14) },
+  { id: "willr14", run: (c, o) => void willr(c.high, c.low, c.close, 14, o.willr14, o.cache) },
 ];
 
 /**
  * Runs the 12 indicators over `c` into `o`. With `times`, adds each indicator's elapsed ms to times[k]
- * (k = index in PANEL_IDS); without it, no clock is read.
+ * (k = index in PANEL_IDS); without it, no clock is read. A shared intermediate is timed in the first
+ * indicator that needs it (the STOCH/WILLR extremes in stoch).
  */
 export function runPanel(c: BarColumns, o: PanelBuffers, times?: Float64Array): void {
   if (o.length !== c.length) throw new RangeError(`panel buffers hold ${o.length} bars, got ${c.length}`);
+  o.cache.clear(); // new bars: nothing of the previous pass may be reused
   if (!times) {
     for (const s of PANEL_STEPS) s.run(c, o);
     return;

@@ -42,6 +42,7 @@ import {
 import { CciState, ChangeState, cci, mom, roc, WillrState, willr } from "./oscillators";
 import { rsi, RsiState } from "./rsi";
 import { sar, SarState } from "./sar";
+import type { IndicatorCache } from "./shared";
 import { stoch, StochRsiState, stochRsi, StochState } from "./stochastic";
 import { supertrend, SuperTrendState } from "./supertrend";
 import { CmfState, cmf, MfiState, mfi, ObvState, obv } from "./volume";
@@ -132,7 +133,12 @@ export interface IndicatorDef<P extends ParamSpecs = ParamSpecs, O extends strin
   lookback(params?: unknown): number;
   /** Chart-only forward shift of some outputs, in bars (Ichimoku senkou spans). Never applied to computed data. */
   displayShift(params?: unknown): Partial<Record<O, number>>;
-  compute(columns: BarColumns, params?: unknown): IndicatorOutputs<O>;
+  /**
+   * Batch outputs over the columns. Pass one `cache` to every compute of a pass over the same bars (a scan's
+   * indicators for one symbol, a chart's indicators) so that intermediates they share are computed once
+   * (shared.ts); clear it before the next series.
+   */
+  compute(columns: BarColumns, params?: unknown, cache?: IndicatorCache): IndicatorOutputs<O>;
   createIncremental(params?: unknown): IndicatorIncremental<O>;
 }
 
@@ -146,7 +152,7 @@ interface DefInput<P extends ParamSpecs, O extends string> {
   outputs: readonly O[];
   lookback: (p: ParamValues<P>) => number;
   displayShift?: (p: ParamValues<P>) => Partial<Record<O, number>>;
-  compute: (c: BarColumns, p: ParamValues<P>) => IndicatorOutputs<O>;
+  compute: (c: BarColumns, p: ParamValues<P>, cache?: IndicatorCache) => IndicatorOutputs<O>;
   incremental: (p: ParamValues<P>) => IndicatorIncremental<O>;
 }
 
@@ -178,7 +184,7 @@ function define<const P extends ParamSpecs, const O extends string>(d: DefInput<
     parseParams,
     lookback: (raw) => d.lookback(parseParams(raw)),
     displayShift: (raw) => (d.displayShift ? d.displayShift(parseParams(raw)) : {}),
-    compute: (c, raw) => d.compute(c, parseParams(raw)),
+    compute: (c, raw, cache) => d.compute(c, parseParams(raw), cache),
     createIncremental: (raw) => d.incremental(parseParams(raw)),
   };
 }
@@ -374,7 +380,7 @@ export const INDICATORS = {
     params: { fastK: int("Fast %K", 5), slowK: int("Slow %K", 3), slowKMa: maType("Slow %K MA type"), slowD: int("Slow %D", 3), slowDMa: maType("Slow %D MA type") },
     outputs: ["k", "d"],
     lookback: (p) => p.fastK - 1 + maLookback(p.slowKMa, p.slowK) + maLookback(p.slowDMa, p.slowD),
-    compute: (c, p) => stoch(col(c, "high"), col(c, "low"), col(c, "close"), p),
+    compute: (c, p, cache) => stoch(col(c, "high"), col(c, "low"), col(c, "close"), p, undefined, cache),
     incremental: (p) => fieldsIncremental(() => new StochState(p), ["k", "d"], (s, b) => s.next(b.high, b.low, b.close)),
   }),
 
@@ -458,7 +464,7 @@ export const INDICATORS = {
     params: { period: period(14, 2) },
     outputs: ["willr"],
     lookback: (p) => p.period - 1,
-    compute: (c, p) => ({ willr: willr(col(c, "high"), col(c, "low"), col(c, "close"), p.period) }),
+    compute: (c, p, cache) => ({ willr: willr(col(c, "high"), col(c, "low"), col(c, "close"), p.period, undefined, cache) }),
     incremental: (p) => new Incremental(() => new WillrState(p.period), (s, b: BarInput) => ({ willr: s.next(b.high, b.low, b.close) })),
   }),
 
@@ -588,9 +594,9 @@ export function getIndicator(id: string): IndicatorDef {
   return INDICATORS[id] as unknown as IndicatorDef;
 }
 
-/** Validated compute by id (params: raw, e.g. from the scan language). */
-export function computeIndicator(id: string, columns: BarColumns, params?: unknown): Record<string, Float64Array> {
-  return getIndicator(id).compute(columns, params);
+/** Validated compute by id (params: raw, e.g. from the scan language); `cache` as in IndicatorDef.compute. */
+export function computeIndicator(id: string, columns: BarColumns, params?: unknown, cache?: IndicatorCache): Record<string, Float64Array> {
+  return getIndicator(id).compute(columns, params, cache);
 }
 
 /** Validated incremental stream by id. */

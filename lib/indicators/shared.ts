@@ -1,0 +1,140 @@
+/**
+ * Intermediates that several indicators compute from the same bars, computed once per pass.
+ *
+ * A panel of indicators over one series (a scan per symbol, a chart with several indicators, a feature matrix)
+ * repeats work: STOCH and WILLR both track the highest high and lowest low of the same window. An
+ * `IndicatorCache` holds such intermediates for the bars of one pass: pass the same cache to every batch call
+ * of the pass (`stoch(h, l, c, p, out, cache)`, `willr(h, l, c, 14, out, cache)`, or the registry's
+ * `compute(columns, params, cache)`), then `clear()` it before the next series (its buffers are reused, so a run
+ * over many series allocates nothing once they have grown to the longest).
+ *
+ * Entries are keyed by the input views (same buffer, offset and length) and the params, so a cache never
+ * mixes two series; it does not see in-place edits of a column, so clear it when the bars change.
+ * The results are bit-identical with and without a cache (batch-kernels.test.ts).
+ */
+import { argMaxNewest, argMinNewest } from "./core";
+
+/** Highest high and lowest low of the window ending at each bar (NaN where the indicator is not defined). */
+export interface HlcExtremes {
+  highest: Float64Array;
+  lowest: Float64Array;
+}
+
+/**
+ * Window extremes as STOCH's raw %K and WILLR read them: highest[i] / lowest[i] = the largest high / smallest
+ * low of bars i−period+1..i when those bars all have a finite high, low AND close (the reset rule of both
+ * indicators: a missing value in any field they read restarts the window), NaN otherwise. The extremes follow
+ * TA-Lib's tracking (keep the index of the current extreme, rescan the window only when it leaves it), which is
+ * cheaper per bar than a deque and gives the same values.
+ */
+export function hlcExtremes(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out: HlcExtremes): HlcExtremes {
+  const n = close.length;
+  const hh = out.highest;
+  const ll = out.lowest;
+  let segStart = 0; // first bar of the current clean segment
+  let hiIdx = -1;
+  let loIdx = -1;
+  let highest = 0;
+  let lowest = 0;
+  for (let i = 0; i < n; i++) {
+    if (i - segStart >= period) {
+      // Steady state: the same updates without the warm-up branches, until the next gap.
+      for (; i < n; i++) {
+        const h = high[i]!;
+        const l = low[i]!;
+        const c = close[i]!;
+        if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) break;
+        const trailing = i - period + 1;
+        // A new extreme moves the index without a data-dependent branch (+(cond) is 0 or 1; it mispredicts often).
+        if (hiIdx < trailing) hiIdx = argMaxNewest(high, trailing, i);
+        else hiIdx += +(h >= highest) * (i - hiIdx);
+        highest = high[hiIdx]!;
+        if (loIdx < trailing) loIdx = argMinNewest(low, trailing, i);
+        else loIdx += +(l <= lowest) * (i - loIdx);
+        lowest = low[loIdx]!;
+        hh[i] = highest;
+        ll[i] = lowest;
+      }
+      if (i === n) break;
+    }
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+    if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) {
+      segStart = i + 1;
+      hiIdx = -1;
+      loIdx = -1;
+      hh[i] = NaN;
+      ll[i] = NaN;
+      continue;
+    }
+    const trailing = i - period + 1 > segStart ? i - period + 1 : segStart;
+    if (hiIdx < trailing) {
+      hiIdx = argMaxNewest(high, trailing, i);
+      highest = high[hiIdx]!;
+    } else if (h >= highest) {
+      highest = h;
+      hiIdx = i;
+    }
+    if (loIdx < trailing) {
+      loIdx = argMinNewest(low, trailing, i);
+      lowest = low[loIdx]!;
+    } else if (l <= lowest) {
+      lowest = l;
+      loIdx = i;
+    }
+    const defined = i - segStart + 1 >= period;
+    hh[i] = defined ? highest : NaN;
+    ll[i] = defined ? lowest : NaN;
+  }
+  return out;
+}
+
+/** Same view: same buffer, same offset, same length. */
+function sameView(a: Float64Array, b: Float64Array): boolean {
+  return a === b || (a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.length === b.length);
+}
+
+interface HlcEntry {
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  period: number;
+  value: HlcExtremes;
+}
+
+/** Shared intermediates of one pass over one series' bars (see the module comment). */
+export class IndicatorCache {
+  private readonly pool: Float64Array<ArrayBuffer>[] = [];
+  private used = 0;
+  private readonly hlc: HlcEntry[] = [];
+
+  /** Forgets every intermediate (keeps the buffers for the next series). */
+  clear(): this {
+    this.used = 0;
+    this.hlc.length = 0;
+    return this;
+  }
+
+  /** A pooled buffer of n values, valid until the next clear (contents unspecified). */
+  private buffer(n: number): Float64Array<ArrayBuffer> {
+    let buf = this.pool[this.used];
+    if (!buf || buf.length < n) {
+      buf = new Float64Array(Math.max(n, buf ? Math.ceil(buf.length * 1.5) : 0));
+      this.pool[this.used] = buf;
+    }
+    this.used++;
+    return buf.length === n ? buf : buf.subarray(0, n);
+  }
+
+  /** `hlcExtremes(high, low, close, period)`, computed on the first request of the pass. Do not write to it. */
+  hlcExtremes(high: Float64Array, low: Float64Array, close: Float64Array, period: number): HlcExtremes {
+    for (const e of this.hlc) {
+      if (e.period === period && sameView(e.close, close) && sameView(e.high, high) && sameView(e.low, low)) return e.value;
+    }
+    const n = close.length;
+    const value = hlcExtremes(high, low, close, period, { highest: this.buffer(n), lowest: this.buffer(n) });
+    this.hlc.push({ high, low, close, period, value });
+    return value;
+  }
+}
