@@ -250,7 +250,7 @@ const INDICATORS: TsFeatureDef[] = [
     scaled(out, out, 0.01);
   }),
   ts("WILLR14", "indicator", 13, "Williams %R (14) / 100, in [−1, 0].", (x, out) => {
-    willr(x.high, x.low, x.close, 14, out);
+    willr(x.high, x.low, x.close, 14, out, x.indicators); // the window extremes of STOCHK14/STOCHD14
     scaled(out, out, 0.01);
   }),
   ts("MFI14", "indicator", 14, "Money flow index (14) / 100.", (x, out) => {
