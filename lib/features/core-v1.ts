@@ -380,6 +380,9 @@ function upDownColumns(ctx: FeatureContext): UpDownColumns {
     let signed = 0;
     let vol = 0;
     let runV = 0;
+    // Branch-free: whether a change is up or down is a coin flip, so its counts and sums are updated with 0/1
+    // factors (+(d > 0) is 0 or 1 without a branch). Exact, and the same sums as adding only when the condition
+    // holds: 1·x and −1·x are exact, and adding 0·x = ±0 or |0| leaves a sum unchanged (the sums are never −0).
     for (let i = 0; i < n; i++) {
       const d = i > 0 ? c[i]! - c[i - 1]! : NA;
       if (missing(d)) {
@@ -389,24 +392,23 @@ function upDownColumns(ctx: FeatureContext): UpDownColumns {
         continue;
       }
       runC++;
-      if (d > 0) {
-        up++;
-        gain += d;
-        moved += d;
-      } else if (d < 0) {
-        down++;
-        moved -= d;
-      }
+      const isUp = +(d > 0);
+      const isDown = +(d < 0);
+      up += isUp;
+      down += isDown;
+      gain += isUp * d;
+      moved += Math.abs(d);
+      // The change leaving the window (same arithmetic as when it entered); its sign also serves the OBV sums.
+      let oSign = 0;
       if (runC > w) {
-        const od = c[i - w]! - c[i - w - 1]!; // the change leaving the window (same arithmetic as when it entered)
-        if (od > 0) {
-          up--;
-          gain -= od;
-          moved -= od;
-        } else if (od < 0) {
-          down--;
-          moved += od;
-        }
+        const od = c[i - w]! - c[i - w - 1]!;
+        const oUp = +(od > 0);
+        const oDown = +(od < 0);
+        up -= oUp;
+        down -= oDown;
+        gain -= oUp * od;
+        moved -= Math.abs(od);
+        oSign = oUp - oDown;
       }
       const vi = v[i]!;
       if (missing(vi)) {
@@ -414,12 +416,12 @@ function upDownColumns(ctx: FeatureContext): UpDownColumns {
         runV = 0;
       } else {
         runV++;
-        signed += d > 0 ? vi : d < 0 ? -vi : 0;
+        signed += (isUp - isDown) * vi;
         vol += vi;
         if (runV > w) {
           const ov = v[i - w]!;
-          const od = c[i - w]! - c[i - w - 1]!;
-          signed -= od > 0 ? ov : od < 0 ? -ov : 0;
+          // runV > w implies runC > w: oSign is the sign of the change at i − w.
+          signed -= oSign * ov;
           vol -= ov;
         }
       }
