@@ -8,7 +8,6 @@ import { emptyColumns } from "@/lib/bars/columns";
 import {
   adx,
   adxIncremental,
-  atr,
   atrIncremental,
   bbands,
   bbandsIncremental,
@@ -87,16 +86,20 @@ export function createPanelBuffers(n: number): PanelBuffers {
   };
 }
 
-/** One batch step per indicator, in PANEL_IDS order, writing into `o` (whose length must equal the bars'). */
+/**
+ * One batch step per indicator, in PANEL_IDS order, writing into `o` (whose length must equal the bars'). ATR14 is
+ * computed in the ADX14 pass (`adx(…, atrOut)`, as the scanner and the features get it from ADX of the same
+ * period): its step is empty and its time is in adx14's.
+ */
 export const PANEL_STEPS: readonly { id: PanelId; run: (c: BarColumns, o: PanelBuffers) => void }[] = [
   { id: "sma20", run: (c, o) => void sma(c.close, 20, o.sma20) },
   { id: "ema20", run: (c, o) => void ema(c.close, 20, o.ema20) },
   { id: "rsi14", run: (c, o) => void rsi(c.close, 14, o.rsi14) },
   { id: "macd", run: (c, o) => void macd(c.close, 12, 26, 9, o.macd) },
   { id: "bb20", run: (c, o) => void bbands(c.close, 20, 2, 2, o.bb20) },
-  { id: "atr14", run: (c, o) => void atr(c.high, c.low, c.close, 14, o.atr14) },
+  { id: "atr14", run: () => {} }, // in the adx14 step
   { id: "stoch", run: (c, o) => void stoch(c.high, c.low, c.close, STOCH_PARAMS, o.stoch, o.cache) },
-  { id: "adx14", run: (c, o) => void adx(c.high, c.low, c.close, 14, o.adx14) },
+  { id: "adx14", run: (c, o) => void adx(c.high, c.low, c.close, 14, o.adx14, o.atr14) },
   { id: "obv", run: (c, o) => void obv(c.close, c.volume, o.obv) },
   { id: "vwap", run: (c, o) => void vwap(c.ts, c.high, c.low, c.close, c.volume, "session", o.vwap) },
   { id: "cci20", run: (c, o) => void cci(c.high, c.low, c.close, 20, o.cci20) },

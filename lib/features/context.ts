@@ -151,8 +151,26 @@ export class FeatureContext {
     );
   }
 
+  /** ADX, +DI, −DI; the same pass leaves ATR(w) in `indicators` (see `atr`). */
   adx(w: number): AdxResult {
-    return this.cached(`adx:${w}`, () => adx(this.high, this.low, this.close, w, { adx: this.buffer(), plusDi: this.buffer(), minusDi: this.buffer() }));
+    return this.cached(`adx:${w}`, () =>
+      adx(
+        this.high,
+        this.low,
+        this.close,
+        w,
+        { adx: this.buffer(), plusDi: this.buffer(), minusDi: this.buffer() },
+        this.indicators.provideAtr(this.high, this.low, this.close, w),
+      ),
+    );
+  }
+
+  /** ATR(w) (Wilder), computed in the ADX(w) pass (bit-identical to `atr`; almost free next to ADX). */
+  atr(w: number): Float64Array {
+    this.adx(w);
+    const a = this.indicators.atr(this.high, this.low, this.close, w);
+    if (!a) throw new Error(`FeatureContext: ATR(${w}) missing after ADX(${w})`); // adx(w) always provides it
+    return a;
   }
 
   stoch(fastK: number, slowK: number, slowD: number): StochResult {

@@ -15,7 +15,7 @@
  * Per-feature contract (lib/features/README.md): out[i] reads bars [0..i] only, NaN before
  * `lookback`, a non-finite input resets the windows that read it.
  */
-import { natr } from "@/lib/indicators/atr";
+import { natrOfAtr } from "@/lib/indicators/atr";
 import { cci, willr } from "@/lib/indicators/oscillators";
 import { rsi } from "@/lib/indicators/rsi";
 import { mfi } from "@/lib/indicators/volume";
@@ -174,7 +174,7 @@ const VOLATILITY: TsFeatureDef[] = [
   ts("STDR5_20", "volatility", 20, "Volatility ratio STD5 / STD20 (1 when both are 0).", (x, out) => stdRatio(x, out, 5, 20)),
   ts("STDR20_60", "volatility", 60, "Volatility ratio STD20 / STD60 (1 when both are 0).", (x, out) => stdRatio(x, out, 20, 60)),
   ts("NATR14", "volatility", 14, "Average true range (Wilder, 14) / close (TA-Lib NATR / 100).", (x, out) => {
-    natr(x.high, x.low, x.close, 14, out);
+    natrOfAtr(x.atr(14), x.close, out); // = natr(high, low, close, 14): the ATR comes from the ADX14 pass
     for (let i = 0; i < x.n; i++) out[i] = out[i]! * 0.01;
   }),
 ];

@@ -180,6 +180,14 @@ describe.each(DATA)("batch = stepper on $name data", (c) => {
     }
     const got = adx(c.high, c.low, c.close, p);
     for (const k of ["adx", "plusDi", "minusDi"] as const) expectSame(got[k], want[k], `adx(${p}).${k}`);
+    // With the ATR of the same pass: ADX unchanged, ATR = AtrState.
+    const a = new AtrState(p);
+    const wantAtr: number[] = [];
+    for (let i = 0; i < n; i++) wantAtr.push(a.next(c.high[i]!, c.low[i]!, c.close[i]!));
+    const atrOut = new Float64Array(n);
+    const both = adx(c.high, c.low, c.close, p, undefined, atrOut);
+    for (const k of ["adx", "plusDi", "minusDi"] as const) expectSame(both[k], want[k], `adx(${p}).${k} with atrOut`);
+    expectSame(atrOut, wantAtr, `adx(${p}) atrOut`);
   });
 
   it.each(PERIODS)("sma, ema, rsi, bbands (period %i)", (p) => {

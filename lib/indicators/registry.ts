@@ -13,7 +13,7 @@ import type { BarColumns } from "@/lib/bars/columns";
 import { AppError } from "@/lib/errors";
 import { adx, AdxState } from "./adx";
 import { aroon, AroonState } from "./aroon";
-import { atr, AtrState, natr, NatrState } from "./atr";
+import { atr, AtrState, natr, NatrState, natrOfAtr } from "./atr";
 import { bbands, BbandsState } from "./bollinger";
 import { DonchianState, donchian, keltner, KeltnerState } from "./channels";
 import type { BarInput, IncrementalIndicator, Snapshot } from "./core";
@@ -356,7 +356,11 @@ export const INDICATORS = {
     params: { period: period(14) },
     outputs: ["atr"],
     lookback: (p) => p.period,
-    compute: (c, p) => ({ atr: atr(col(c, "high"), col(c, "low"), col(c, "close"), p.period) }),
+    compute: (c, p, cache) => {
+      const [h, l, cl] = [col(c, "high"), col(c, "low"), col(c, "close")];
+      const shared = cache?.atr(h, l, cl, p.period); // left by an ADX of the same period
+      return { atr: shared ? shared.slice() : atr(h, l, cl, p.period) };
+    },
     incremental: (p) => new Incremental(() => new AtrState(p.period), (s, b: BarInput) => ({ atr: s.next(b.high, b.low, b.close) })),
   }),
 
@@ -368,7 +372,11 @@ export const INDICATORS = {
     params: { period: period(14) },
     outputs: ["natr"],
     lookback: (p) => p.period,
-    compute: (c, p) => ({ natr: natr(col(c, "high"), col(c, "low"), col(c, "close"), p.period) }),
+    compute: (c, p, cache) => {
+      const [h, l, cl] = [col(c, "high"), col(c, "low"), col(c, "close")];
+      const shared = cache?.atr(h, l, cl, p.period); // left by an ADX of the same period
+      return { natr: shared ? natrOfAtr(shared, cl) : natr(h, l, cl, p.period) };
+    },
     incremental: (p) => new Incremental(() => new NatrState(p.period), (s, b: BarInput) => ({ natr: s.next(b.high, b.low, b.close) })),
   }),
 
@@ -392,7 +400,11 @@ export const INDICATORS = {
     params: { period: period(14, 2) },
     outputs: ["adx", "plusDi", "minusDi"],
     lookback: (p) => 2 * p.period - 1,
-    compute: (c, p) => adx(col(c, "high"), col(c, "low"), col(c, "close"), p.period),
+    compute: (c, p, cache) => {
+      const [h, l, cl] = [col(c, "high"), col(c, "low"), col(c, "close")];
+      // ATR(period) comes almost for free in the same pass: leave it for an ATR/NATR of this pass.
+      return adx(h, l, cl, p.period, undefined, cache?.provideAtr(h, l, cl, p.period));
+    },
     incremental: (p) => fieldsIncremental(() => new AdxState(p.period), ["adx", "plusDi", "minusDi"], (s, b) => s.next(b.high, b.low, b.close)),
   }),
 
@@ -592,6 +604,17 @@ export function getIndicator(id: string): IndicatorDef {
     });
   }
   return INDICATORS[id] as unknown as IndicatorDef;
+}
+
+/** Indicators whose compute leaves intermediates in an IndicatorCache for others (ADX: the ATR of its period). */
+const SHARED_PRODUCERS: ReadonlySet<string> = new Set(["adx"]);
+
+/**
+ * Sort key for computing several indicators over the same bars with one IndicatorCache: 0 for an indicator that
+ * leaves intermediates for others, 1 otherwise. Computing the 0s first (a stable sort) lets the others reuse them.
+ */
+export function sharingOrder(id: string): number {
+  return SHARED_PRODUCERS.has(id) ? 0 : 1;
 }
 
 /** Validated compute by id (params: raw, e.g. from the scan language); `cache` as in IndicatorDef.compute. */

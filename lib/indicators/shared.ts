@@ -2,7 +2,9 @@
  * Intermediates that several indicators compute from the same bars, computed once per pass.
  *
  * A panel of indicators over one series (a scan per symbol, a chart with several indicators, a feature matrix)
- * repeats work: STOCH and WILLR both track the highest high and lowest low of the same window. An
+ * repeats work: STOCH and WILLR both track the highest high and lowest low of the same window, and ADX runs the
+ * true range and a Wilder recurrence next to which ATR's costs almost nothing (ADX leaves it in the cache for an
+ * ATR/NATR of the same period computed after it: registry `sharingOrder`). An
  * `IndicatorCache` holds such intermediates for the bars of one pass: pass the same cache to every batch call
  * of the pass (`stoch(h, l, c, p, out, cache)`, `willr(h, l, c, 14, out, cache)`, or the registry's
  * `compute(columns, params, cache)`), then `clear()` it before the next series (its buffers are reused, so a run
@@ -95,6 +97,7 @@ function sameView(a: Float64Array, b: Float64Array): boolean {
   return a === b || (a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.length === b.length);
 }
 
+/** An intermediate keyed by the high/low/close views and a period. */
 interface HlcEntry {
   high: Float64Array;
   low: Float64Array;
@@ -103,16 +106,39 @@ interface HlcEntry {
   value: HlcExtremes;
 }
 
+interface SeriesEntry {
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  period: number;
+  value: Float64Array;
+}
+
+function findEntry<E extends { high: Float64Array; low: Float64Array; close: Float64Array; period: number }>(
+  entries: E[],
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+): E | undefined {
+  for (const e of entries) {
+    if (e.period === period && sameView(e.close, close) && sameView(e.high, high) && sameView(e.low, low)) return e;
+  }
+  return undefined;
+}
+
 /** Shared intermediates of one pass over one series' bars (see the module comment). */
 export class IndicatorCache {
   private readonly pool: Float64Array<ArrayBuffer>[] = [];
   private used = 0;
   private readonly hlc: HlcEntry[] = [];
+  private readonly atrs: SeriesEntry[] = [];
 
   /** Forgets every intermediate (keeps the buffers for the next series). */
   clear(): this {
     this.used = 0;
     this.hlc.length = 0;
+    this.atrs.length = 0;
     return this;
   }
 
@@ -129,12 +155,30 @@ export class IndicatorCache {
 
   /** `hlcExtremes(high, low, close, period)`, computed on the first request of the pass. Do not write to it. */
   hlcExtremes(high: Float64Array, low: Float64Array, close: Float64Array, period: number): HlcExtremes {
-    for (const e of this.hlc) {
-      if (e.period === period && sameView(e.close, close) && sameView(e.high, high) && sameView(e.low, low)) return e.value;
-    }
+    const hit = findEntry(this.hlc, high, low, close, period);
+    if (hit) return hit.value;
     const n = close.length;
     const value = hlcExtremes(high, low, close, period, { highest: this.buffer(n), lowest: this.buffer(n) });
     this.hlc.push({ high, low, close, period, value });
+    return value;
+  }
+
+  /**
+   * ATR(period) of these bars if a computation of this pass left it here (ADX computes it alongside at almost no
+   * cost, see `adx`): read it instead of running ATR again. Do not write to it.
+   */
+  atr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array | undefined {
+    return findEntry(this.atrs, high, low, close, period)?.value;
+  }
+
+  /**
+   * A buffer registered as ATR(period) of these bars, for a computation that produces it as a by-product and must
+   * fill it before returning (`adx(…, atrOut)`); undefined when this pass already has it.
+   */
+  provideAtr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array | undefined {
+    if (findEntry(this.atrs, high, low, close, period)) return undefined;
+    const value = this.buffer(close.length);
+    this.atrs.push({ high, low, close, period, value });
     return value;
   }
 }
