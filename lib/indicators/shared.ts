@@ -153,6 +153,23 @@ export class IndicatorCache {
     return buf.length === n ? buf : buf.subarray(0, n);
   }
 
+  /** `hlcExtremes(high, low, close, period)` if this pass already has it (computed or provided). Do not write to it. */
+  hlcExtremesIfComputed(high: Float64Array, low: Float64Array, close: Float64Array, period: number): HlcExtremes | undefined {
+    return findEntry(this.hlc, high, low, close, period)?.value;
+  }
+
+  /**
+   * Buffers registered as `hlcExtremes(high, low, close, period)`, for a computation that tracks these extremes
+   * anyway (STOCH's kernel) and must fill them before returning; undefined when this pass already has them.
+   */
+  provideHlcExtremes(high: Float64Array, low: Float64Array, close: Float64Array, period: number): HlcExtremes | undefined {
+    if (findEntry(this.hlc, high, low, close, period)) return undefined;
+    const n = close.length;
+    const value = { highest: this.buffer(n), lowest: this.buffer(n) };
+    this.hlc.push({ high, low, close, period, value });
+    return value;
+  }
+
   /** `hlcExtremes(high, low, close, period)`, computed on the first request of the pass. Do not write to it. */
   hlcExtremes(high: Float64Array, low: Float64Array, close: Float64Array, period: number): HlcExtremes {
     const hit = findEntry(this.hlc, high, low, close, period);

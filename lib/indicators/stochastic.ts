@@ -136,11 +136,14 @@ export function stoch(
     assertPeriod("fastK", p.fastK);
     assertPeriod("period", p.slowK);
     assertPeriod("period", p.slowD);
-    if (cache) {
-      const { highest, lowest } = cache.hlcExtremes(high, low, close, p.fastK);
-      stochSmaSmaOfExtremes(highest, lowest, close, p.slowK, p.slowD, out.k, out.d);
+    const shared = cache?.hlcExtremesIfComputed(high, low, close, p.fastK);
+    if (shared) {
+      stochSmaSmaOfExtremes(shared.highest, shared.lowest, close, p.slowK, p.slowD, out.k, out.d);
     } else {
-      stochSmaSma(high, low, close, p.fastK, p.slowK, p.slowD, out.k, out.d);
+      // First user of the pass: the extremes are tracked here anyway (their branches leave the divider idle for
+      // raw %K), so they are stored for the next user (WILLR) instead of being computed in a pass of their own.
+      const ext = cache?.provideHlcExtremes(high, low, close, p.fastK);
+      stochSmaSma(high, low, close, p.fastK, p.slowK, p.slowD, out.k, out.d, ext?.highest, ext?.lowest);
     }
     return out;
   }
@@ -174,8 +177,14 @@ function stochSmaSma(
   slowD: number,
   outK: Float64Array,
   outD: Float64Array,
+  /** When given, filled with hlcExtremes(high, low, close, fastK) (shared.ts): NaN at a gap and in the warm-up. */
+  hhOut?: Float64Array,
+  llOut?: Float64Array,
 ): void {
   const n = close.length;
+  const withExt = hhOut !== undefined && llOut !== undefined;
+  const hh = hhOut ?? outK; // written only when withExt
+  const ll = llOut ?? outD;
   // Module scratch (no allocation per call): a slot is always written before it is read after a reset.
   if (kScratch.length < slowK) kScratch = new Float64Array(slowK);
   if (dScratch.length < slowD) dScratch = new Float64Array(slowD);
@@ -238,6 +247,10 @@ function stochSmaSma(
             loIdx += +(l <= lowest) * (rawEnd - loIdx);
             lowest = low[loIdx]!;
           }
+          if (withExt) {
+            hh[rawEnd] = highest;
+            ll[rawEnd] = lowest;
+          }
           const diff = (highest - lowest) / 100.0;
           const raw = diff !== 0.0 ? (c - lowest) / diff : 0.0;
           if (!Number.isFinite(raw)) break;
@@ -275,6 +288,7 @@ function stochSmaSma(
       segStart = i + 1;
       hiIdx = -1;
       loIdx = -1;
+      if (withExt) hh[i] = ll[i] = NaN;
       kHead = kSize = 0;
       kTotal = 0;
       dHead = dSize = 0;
@@ -295,7 +309,12 @@ function stochSmaSma(
         lowest = l;
         loIdx = i;
       }
-      if (i - segStart + 1 >= fastK) {
+      const defined = i - segStart + 1 >= fastK;
+      if (withExt) {
+        hh[i] = defined ? highest : NaN;
+        ll[i] = defined ? lowest : NaN;
+      }
+      if (defined) {
         // FastKState
         const diff = (highest - lowest) / 100.0;
         const raw = diff !== 0.0 ? (c - lowest) / diff : 0.0;
