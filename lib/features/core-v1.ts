@@ -60,6 +60,9 @@ interface KbarColumns {
 }
 type KbarName = keyof KbarColumns;
 
+/** kbarColumns' two-slot select: [close, open] read at index +(condition) instead of a branch. */
+const PICK = new Float64Array(2);
+
 /**
  * qlib Alpha158 k-bar shapes of every bar in one fused pass: body, range, wicks and close shift,
  * normalised by the bar's close, and (…2) by its range high − low (0 on a zero-range bar; a NaN
@@ -79,6 +82,7 @@ function kbarColumns(ctx: FeatureContext): KbarColumns {
       KSFT2: ctx.buffer(),
     };
     const { open: o, high: h, low: l, close: c, n } = ctx;
+    const pick = PICK;
     for (let i = 0; i < n; i++) {
       const oi = o[i]!;
       const hi = h[i]!;
@@ -86,8 +90,12 @@ function kbarColumns(ctx: FeatureContext): KbarColumns {
       const ci = c[i]!;
       const mid = ci - oi;
       const range = hi - li;
-      const up = hi - (oi > ci ? oi : ci);
-      const low = (oi < ci ? oi : ci) - li;
+      // max(open, close) and min(open, close) as `oi > ci ? oi : ci` and `oi < ci ? oi : ci`, selected by index: which
+      // one is larger is a coin flip, and the branch mispredicted on every other bar.
+      pick[0] = ci;
+      pick[1] = oi;
+      const up = hi - pick[+(oi > ci)]!;
+      const low = pick[+(oi < ci)]! - li;
       const sft = 2 * ci - hi - li;
       // One division per denominator (a product by the reciprocal is within an ulp of the quotient).
       const invC = 1 / ci;
