@@ -89,14 +89,15 @@ export function createPanelBuffers(n: number): PanelBuffers {
 /**
  * One batch step per indicator, in PANEL_IDS order, writing into `o` (whose length must equal the bars'). ATR14 is
  * computed in the ADX14 pass (`adx(…, atrOut)`, as the scanner and the features get it from ADX of the same
- * period): its step is empty and its time is in adx14's.
+ * period): its step is empty and its time is in adx14's. `producer` steps leave intermediates in the pass's cache
+ * for others (BBANDS its middle band = SMA20) and run first, as registry `sharingOrder` orders a scan's indicators.
  */
-export const PANEL_STEPS: readonly { id: PanelId; run: (c: BarColumns, o: PanelBuffers) => void }[] = [
-  { id: "sma20", run: (c, o) => void sma(c.close, 20, o.sma20) },
+export const PANEL_STEPS: readonly { id: PanelId; producer?: boolean; run: (c: BarColumns, o: PanelBuffers) => void }[] = [
+  { id: "sma20", run: (c, o) => void sma(c.close, 20, o.sma20, o.cache) },
   { id: "ema20", run: (c, o) => void ema(c.close, 20, o.ema20) },
   { id: "rsi14", run: (c, o) => void rsi(c.close, 14, o.rsi14) },
   { id: "macd", run: (c, o) => void macd(c.close, 12, 26, 9, o.macd) },
-  { id: "bb20", run: (c, o) => void bbands(c.close, 20, 2, 2, o.bb20) },
+  { id: "bb20", producer: true, run: (c, o) => void bbands(c.close, 20, 2, 2, o.bb20, o.cache) },
   { id: "atr14", run: () => {} }, // in the adx14 step
   { id: "stoch", run: (c, o) => void stoch(c.high, c.low, c.close, STOCH_PARAMS, o.stoch, o.cache) },
   { id: "adx14", run: (c, o) => void adx(c.high, c.low, c.close, 14, o.adx14, o.atr14) },
@@ -106,20 +107,25 @@ export const PANEL_STEPS: readonly { id: PanelId; run: (c: BarColumns, o: PanelB
   { id: "willr14", run: (c, o) => void willr(c.high, c.low, c.close, 14, o.willr14, o.cache) },
 ];
 
+/** Execution order of PANEL_STEPS: producers first, then the others, each group in PANEL_IDS order. */
+const EXEC_ORDER = PANEL_STEPS.map((s, k) => [s.producer ? 0 : 1, k] as const)
+  .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  .map(([, k]) => k);
+
 /**
  * Runs the 12 indicators over `c` into `o`. With `times`, adds each indicator's elapsed ms to times[k]
- * (k = index in PANEL_IDS); without it, no clock is read. A shared intermediate is timed in the first
- * indicator that needs it (the STOCH/WILLR extremes in stoch).
+ * (k = index in PANEL_IDS); without it, no clock is read. A shared intermediate is timed in the step that computes
+ * it: the STOCH/WILLR extremes in stoch, SMA20 in bb20 (sma20 copies it), ATR14 in adx14.
  */
 export function runPanel(c: BarColumns, o: PanelBuffers, times?: Float64Array): void {
   if (o.length !== c.length) throw new RangeError(`panel buffers hold ${o.length} bars, got ${c.length}`);
   o.cache.clear(); // new bars: nothing of the previous pass may be reused
   if (!times) {
-    for (const s of PANEL_STEPS) s.run(c, o);
+    for (const k of EXEC_ORDER) PANEL_STEPS[k]!.run(c, o);
     return;
   }
   let t = performance.now();
-  for (let k = 0; k < PANEL_STEPS.length; k++) {
+  for (const k of EXEC_ORDER) {
     PANEL_STEPS[k]!.run(c, o);
     const now = performance.now();
     times[k]! += now - t;

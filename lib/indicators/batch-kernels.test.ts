@@ -206,6 +206,10 @@ describe.each(DATA)("batch = stepper on $name data", (c) => {
         for (const k of Object.keys(wantBb) as (keyof typeof wantBb)[]) wantBb[k].push(bs[k]);
       }
       expectSame(sma(x, p), want.sma, `sma(${p})`);
+      // SMA left by BBANDS in a cache (its middle band), then read by sma.
+      const cache = new IndicatorCache();
+      bbands(x, p, 2, 1.5, undefined, cache);
+      expectSame(sma(x, p, undefined, cache), want.sma, `sma(${p}) from the middle band of bbands(${p})`);
       expectSame(ema(x, p), want.ema, `ema(${p})`);
       expectSame(rsi(x, p), want.rsi, `rsi(${p})`);
       const bb = bbands(x, p, 2, 1.5);

@@ -30,7 +30,7 @@ function thrown(fn: () => unknown): AppError {
 describe("indicator registry", () => {
   it("computes the same outputs with one IndicatorCache shared by a pass, in any order, across series", () => {
     const series = [loadDaily("AAPL"), loadDaily("BA")];
-    const requests: [string, Record<string, number>][] = [
+    const requests: [string, Record<string, number | string>][] = [
       ["atr", { period: 14 }],
       ["stoch", { fastK: 14, slowK: 3, slowD: 3 }],
       ["adx", { period: 14 }],
@@ -41,6 +41,11 @@ describe("indicator registry", () => {
       ["natr", { period: 20 }],
       ["adx", { period: 20 }],
       ["stoch", { fastK: 9, slowK: 3, slowD: 3 }],
+      ["sma", { period: 20 }],
+      ["bbands", { period: 20 }],
+      ["sma", { period: 20, source: "hl2" }],
+      ["bbands", { period: 20, source: "hl2" }],
+      ["sma", { period: 5 }],
     ];
     const cache = new IndicatorCache();
     for (const order of [requests, [...requests].sort((a, b) => sharingOrder(a[0]) - sharingOrder(b[0])), [...requests].reverse()]) {

@@ -271,6 +271,8 @@ function movingAverage<const I extends string>(
   def: number,
   batch: (x: Float64Array, period: number) => Float64Array,
   create: (p: number) => ValueStepper,
+  /** The batch form that can use an IndicatorCache (SMA: the middle band of a BBANDS of the pass). */
+  batchShared?: (x: Float64Array, period: number, cache: IndicatorCache) => Float64Array,
 ) {
   return define({
     id,
@@ -280,7 +282,10 @@ function movingAverage<const I extends string>(
     params: { period: period(def, 2), source },
     outputs: [id],
     lookback: (p) => create(p.period).lookback,
-    compute: (c, p) => ({ [id]: batch(sourceColumn(c, p.source), p.period) }) as Record<I, Float64Array>,
+    compute: (c, p, cache) => {
+      const x = sourceColumn(c, p.source);
+      return { [id]: cache && batchShared ? batchShared(x, p.period, cache) : batch(x, p.period) } as Record<I, Float64Array>;
+    },
     incremental: (p) => sourceIncremental(id, () => create(p.period), p.source),
   });
 }
@@ -288,7 +293,7 @@ function movingAverage<const I extends string>(
 // ─── The registry ───────────────────────────────────────────────────────────────────────
 
 export const INDICATORS = {
-  sma: movingAverage("sma", "Simple moving average", 20, sma, (p) => new SmaState(p)),
+  sma: movingAverage("sma", "Simple moving average", 20, sma, (p) => new SmaState(p), (x, p, cache) => sma(x, p, undefined, cache)),
   ema: movingAverage("ema", "Exponential moving average", 20, ema, (p) => new EmaState(p)),
   wma: movingAverage("wma", "Weighted moving average", 20, wma, (p) => new WmaState(p)),
   dema: movingAverage("dema", "Double exponential moving average", 20, dema, (p) => new DemaState(p)),
@@ -341,7 +346,7 @@ export const INDICATORS = {
     params: { period: period(20, 2), devUp: num("Std devs up", 2, 0, 10), devDn: num("Std devs down", 2, 0, 10), source },
     outputs: ["upper", "middle", "lower", "percentB", "bandwidth"],
     lookback: (p) => p.period - 1,
-    compute: (c, p) => bbands(sourceColumn(c, p.source), p.period, p.devUp, p.devDn),
+    compute: (c, p, cache) => bbands(sourceColumn(c, p.source), p.period, p.devUp, p.devDn, undefined, cache),
     incremental: (p) =>
       fieldsIncremental(() => new BbandsState(p.period, p.devUp, p.devDn), ["upper", "middle", "lower", "percentB", "bandwidth"], (s, b) =>
         s.next(priceOf(b, p.source)),
@@ -606,8 +611,8 @@ export function getIndicator(id: string): IndicatorDef {
   return INDICATORS[id] as unknown as IndicatorDef;
 }
 
-/** Indicators whose compute leaves intermediates in an IndicatorCache for others (ADX: the ATR of its period). */
-const SHARED_PRODUCERS: ReadonlySet<string> = new Set(["adx"]);
+/** Indicators whose compute leaves intermediates in an IndicatorCache for others (ADX: the ATR of its period; BBANDS: the SMA). */
+const SHARED_PRODUCERS: ReadonlySet<string> = new Set(["adx", "bbands"]);
 
 /**
  * Sort key for computing several indicators over the same bars with one IndicatorCache: 0 for an indicator that

@@ -4,7 +4,8 @@
  * A panel of indicators over one series (a scan per symbol, a chart with several indicators, a feature matrix)
  * repeats work: STOCH and WILLR both track the highest high and lowest low of the same window, and ADX runs the
  * true range and a Wilder recurrence next to which ATR's costs almost nothing (ADX leaves it in the cache for an
- * ATR/NATR of the same period computed after it: registry `sharingOrder`). An
+ * ATR/NATR of the same period computed after it), and the middle band of BBANDS is the SMA of the same period
+ * (BBANDS leaves it for SMA); registry `sharingOrder` puts such producers first. An
  * `IndicatorCache` holds such intermediates for the bars of one pass: pass the same cache to every batch call
  * of the pass (`stoch(h, l, c, p, out, cache)`, `willr(h, l, c, 14, out, cache)`, or the registry's
  * `compute(columns, params, cache)`), then `clear()` it before the next series (its buffers are reused, so a run
@@ -106,6 +107,13 @@ interface HlcEntry {
   value: HlcExtremes;
 }
 
+/** An intermediate keyed by one input view and a period. */
+interface SourceEntry {
+  x: Float64Array;
+  period: number;
+  value: Float64Array;
+}
+
 interface SeriesEntry {
   high: Float64Array;
   low: Float64Array;
@@ -133,12 +141,14 @@ export class IndicatorCache {
   private used = 0;
   private readonly hlc: HlcEntry[] = [];
   private readonly atrs: SeriesEntry[] = [];
+  private readonly smas: SourceEntry[] = [];
 
   /** Forgets every intermediate (keeps the buffers for the next series). */
   clear(): this {
     this.used = 0;
     this.hlc.length = 0;
     this.atrs.length = 0;
+    this.smas.length = 0;
     return this;
   }
 
@@ -177,6 +187,20 @@ export class IndicatorCache {
     const n = close.length;
     const value = hlcExtremes(high, low, close, period, { highest: this.buffer(n), lowest: this.buffer(n) });
     this.hlc.push({ high, low, close, period, value });
+    return value;
+  }
+
+  /** SMA(period) of x if a computation of this pass left it here (BBANDS' middle band). Do not write to it. */
+  sma(x: Float64Array, period: number): Float64Array | undefined {
+    for (const e of this.smas) if (e.period === period && sameView(e.x, x)) return e.value;
+    return undefined;
+  }
+
+  /** A buffer registered as SMA(period) of x, to be filled before returning; undefined when this pass has it. */
+  provideSma(x: Float64Array, period: number): Float64Array | undefined {
+    if (this.sma(x, period)) return undefined;
+    const value = this.buffer(x.length);
+    this.smas.push({ x, period, value });
     return value;
   }
 
