@@ -8,7 +8,6 @@ import { emptyColumns } from "@/lib/bars/columns";
 import {
   adx,
   adxIncremental,
-  atr,
   atrIncremental,
   bbands,
   bbandsIncremental,
@@ -30,6 +29,7 @@ import {
   vwapIncremental,
   willr,
   willrIncremental,
+  IndicatorCache,
   type AdxResult,
   type BbandsResult,
   type MacdResult,
@@ -44,9 +44,14 @@ export type PanelId = (typeof PANEL_IDS)[number];
 /** A single-output buffer (the batch functions' `out` params are typed over a plain ArrayBuffer). */
 type F64 = Float64Array<ArrayBuffer>;
 
-/** Output buffers for one panel pass (every output of every indicator, 21 columns). */
+/**
+ * Output buffers for one panel pass (every output of every indicator, 21 columns), and the pass's IndicatorCache
+ * (intermediates shared by several indicators, e.g. the 14-bar extremes of STOCH and WILLR, as the scanner and
+ * the chart share them per symbol).
+ */
 export interface PanelBuffers {
   length: number;
+  cache: IndicatorCache;
   sma20: F64;
   ema20: F64;
   rsi14: F64;
@@ -65,6 +70,7 @@ export function createPanelBuffers(n: number): PanelBuffers {
   const f = () => new Float64Array(n);
   return {
     length: n,
+    cache: new IndicatorCache(),
     sma20: f(),
     ema20: f(),
     rsi14: f(),
@@ -80,34 +86,46 @@ export function createPanelBuffers(n: number): PanelBuffers {
   };
 }
 
-/** One batch step per indicator, in PANEL_IDS order, writing into `o` (whose length must equal the bars'). */
-export const PANEL_STEPS: readonly { id: PanelId; run: (c: BarColumns, o: PanelBuffers) => void }[] = [
-  { id: "sma20", run: (c, o) => void sma(c.close, 20, o.sma20) },
+/**
+ * One batch step per indicator, in PANEL_IDS order, writing into `o` (whose length must equal the bars'). ATR14 is
+ * computed in the ADX14 pass (`adx(…, atrOut)`, as the scanner and the features get it from ADX of the same
+ * period): its step is empty and its time is in adx14's. `producer` steps leave intermediates in the pass's cache
+ * for others (BBANDS its middle band = SMA20) and run first, as registry `sharingOrder` orders a scan's indicators.
+ */
+export const PANEL_STEPS: readonly { id: PanelId; producer?: boolean; run: (c: BarColumns, o: PanelBuffers) => void }[] = [
+  { id: "sma20", run: (c, o) => void sma(c.close, 20, o.sma20, o.cache) },
   { id: "ema20", run: (c, o) => void ema(c.close, 20, o.ema20) },
   { id: "rsi14", run: (c, o) => void rsi(c.close, 14, o.rsi14) },
   { id: "macd", run: (c, o) => void macd(c.close, 12, 26, 9, o.macd) },
-  { id: "bb20", run: (c, o) => void bbands(c.close, 20, 2, 2, o.bb20) },
-  { id: "atr14", run: (c, o) => void atr(c.high, c.low, c.close, 14, o.atr14) },
-  { id: "stoch", run: (c, o) => void stoch(c.high, c.low, c.close, STOCH_PARAMS, o.stoch) },
-  { id: "adx14", run: (c, o) => void adx(c.high, c.low, c.close, 14, o.adx14) },
+  { id: "bb20", producer: true, run: (c, o) => void bbands(c.close, 20, 2, 2, o.bb20, o.cache) },
+  { id: "atr14", run: () => {} }, // in the adx14 step
+  { id: "stoch", run: (c, o) => void stoch(c.high, c.low, c.close, STOCH_PARAMS, o.stoch, o.cache) },
+  { id: "adx14", run: (c, o) => void adx(c.high, c.low, c.close, 14, o.adx14, o.atr14) },
   { id: "obv", run: (c, o) => void obv(c.close, c.volume, o.obv) },
   { id: "vwap", run: (c, o) => void vwap(c.ts, c.high, c.low, c.close, c.volume, "session", o.vwap) },
   { id: "cci20", run: (c, o) => void cci(c.high, c.low, c.close, 20, o.cci20) },
-  { id: "willr14", run: (c, o) => void willr(c.high, c.low, c.close, 14, o.willr14) },
+  { id: "willr14", run: (c, o) => void willr(c.high, c.low, c.close, 14, o.willr14, o.cache) },
 ];
+
+/** Execution order of PANEL_STEPS: producers first, then the others, each group in PANEL_IDS order. */
+const EXEC_ORDER = PANEL_STEPS.map((s, k) => [s.producer ? 0 : 1, k] as const)
+  .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  .map(([, k]) => k);
 
 /**
  * Runs the 12 indicators over `c` into `o`. With `times`, adds each indicator's elapsed ms to times[k]
- * (k = index in PANEL_IDS); without it, no clock is read.
+ * (k = index in PANEL_IDS); without it, no clock is read. A shared intermediate is timed in the step that computes
+ * it: the STOCH/WILLR extremes in stoch, SMA20 in bb20 (sma20 copies it), ATR14 in adx14.
  */
 export function runPanel(c: BarColumns, o: PanelBuffers, times?: Float64Array): void {
   if (o.length !== c.length) throw new RangeError(`panel buffers hold ${o.length} bars, got ${c.length}`);
+  o.cache.clear(); // new bars: nothing of the previous pass may be reused
   if (!times) {
-    for (const s of PANEL_STEPS) s.run(c, o);
+    for (const k of EXEC_ORDER) PANEL_STEPS[k]!.run(c, o);
     return;
   }
   let t = performance.now();
-  for (let k = 0; k < PANEL_STEPS.length; k++) {
+  for (const k of EXEC_ORDER) {
     PANEL_STEPS[k]!.run(c, o);
     const now = performance.now();
     times[k]! += now - t;

@@ -432,7 +432,9 @@ const result = {
   note:
     "single thread; TA-Lib has no VWAP, so its column (addon and C) adds our session VWAP time; talib_* = the talib@2.0.5 addon incl. its " +
     "per-element JS↔C copies, talib_c_* = the same TA-Lib C kernels called directly (gcc -O2); technicalindicators timed on a slice and " +
-    "scaled, its Stochastic is the fast one and its VWAP cumulative; our BB and ADX compute 5 and 3 outputs where TA-Lib's compute 3 and 1",
+    "scaled, its Stochastic is the fast one and its VWAP cumulative; our BB and ADX compute 5 and 3 outputs where TA-Lib's compute 3 and 1; " +
+    "in ns_per_bar.panel, stoch includes the 14-bar extremes it shares with willr14, adx14 includes atr14 (one pass, adx(…, atrOut)), " +
+    "and sma20 is a copy of bb20's middle band (the same SMA, left in the pass's IndicatorCache)",
   quick,
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -12,6 +12,7 @@
 import type { HistogramData, LineData, SeriesMarker, UTCTimestamp, WhitespaceData } from "lightweight-charts";
 import { emptyColumns, type BarColumns } from "@/lib/bars/columns";
 import { CANDLE_PATTERNS, patternSeries, type PatternDef } from "@/lib/indicators/patterns";
+import { IndicatorCache } from "@/lib/indicators/shared";
 import { computeIndicator, getIndicator, isIndicatorId, listIndicators, type IndicatorMeta, type ParamSpec, type ParamSpecs } from "@/lib/indicators/registry";
 import { sma } from "@/lib/indicators/moving-averages";
 import { formatPrice, formatVolume, planBarsUpdate, toChartTime, type ChartBar, type ChartTimeframe } from "./chart-data";
@@ -489,7 +490,7 @@ function layoutOf(pane: string, outputs: readonly OutputPlan[]): string {
  * What to draw for one indicator on these bars: computed outputs with their style, shift and pane.
  * Never throws: an indicator that cannot be computed gets `error` and no outputs.
  */
-export function planIndicator(ind: ChartIndicator, columns: BarColumns): IndicatorPlan {
+export function planIndicator(ind: ChartIndicator, columns: BarColumns, shared?: IndicatorCache): IndicatorPlan {
   const meta = getChartIndicatorMeta(ind.id);
   const params = meta ? sanitizeParams(meta.params, ind.params) : {};
   const pane = indicatorPane(ind.id, params);
@@ -510,7 +511,7 @@ export function planIndicator(ind: ChartIndicator, columns: BarColumns): Indicat
 
   let raw: Record<string, Float64Array>;
   try {
-    raw = computeIndicator(ind.id, columns, params);
+    raw = computeIndicator(ind.id, columns, params, shared);
   } catch (err) {
     const message = err instanceof Error ? ((err as { userMessage?: string }).userMessage ?? err.message) : String(err);
     return { ...base, outputs: [], layout: `${pane}|`, error: message };
@@ -581,6 +582,7 @@ function planVolume(base: Omit<IndicatorPlan, "outputs" | "layout">, columns: Ba
  */
 export function planIndicators(indicators: readonly ChartIndicator[], columns: BarColumns, cache?: Map<string, IndicatorPlan>): IndicatorPlan[] {
   const used = new Set<string>();
+  const shared = new IndicatorCache(); // intermediates shared by the indicators computed on these columns
   const plans = indicators.map((ind) => {
     const meta = getChartIndicatorMeta(ind.id);
     const params = meta ? sanitizeParams(meta.params, ind.params) : {};
@@ -588,7 +590,7 @@ export function planIndicators(indicators: readonly ChartIndicator[], columns: B
     used.add(k);
     const hit = cache?.get(k);
     if (hit) return hit;
-    const plan = planIndicator(ind, columns);
+    const plan = planIndicator(ind, columns, shared);
     cache?.set(k, plan);
     return plan;
   });

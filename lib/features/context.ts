@@ -14,6 +14,7 @@ import { adx, type AdxResult } from "@/lib/indicators/adx";
 import { aroon, type AroonResult } from "@/lib/indicators/aroon";
 import { bbands, type BbandsResult } from "@/lib/indicators/bollinger";
 import { macd, type MacdResult } from "@/lib/indicators/macd";
+import { IndicatorCache } from "@/lib/indicators/shared";
 import { stoch, type StochResult } from "@/lib/indicators/stochastic";
 import { NA, rollingMeanStd, rollingSum } from "./rolling";
 
@@ -41,6 +42,8 @@ export class FeatureContext {
   private readonly pool: Float64Array<ArrayBuffer>[] = [];
   private used = 0;
   private readonly memo = new Map<string, unknown>();
+  /** Indicator intermediates shared by several features (e.g. STOCH and WILLR extremes); cleared per symbol. */
+  readonly indicators = new IndicatorCache();
 
   /** Points the context at a new symbol's bars and releases every scratch buffer. */
   reset(bars: BarColumns): this {
@@ -60,6 +63,7 @@ export class FeatureContext {
     }
     this.used = 0;
     this.memo.clear();
+    this.indicators.clear();
     return this;
   }
 
@@ -147,13 +151,31 @@ export class FeatureContext {
     );
   }
 
+  /** ADX, +DI, −DI; the same pass leaves ATR(w) in `indicators` (see `atr`). */
   adx(w: number): AdxResult {
-    return this.cached(`adx:${w}`, () => adx(this.high, this.low, this.close, w, { adx: this.buffer(), plusDi: this.buffer(), minusDi: this.buffer() }));
+    return this.cached(`adx:${w}`, () =>
+      adx(
+        this.high,
+        this.low,
+        this.close,
+        w,
+        { adx: this.buffer(), plusDi: this.buffer(), minusDi: this.buffer() },
+        this.indicators.provideAtr(this.high, this.low, this.close, w),
+      ),
+    );
+  }
+
+  /** ATR(w) (Wilder), computed in the ADX(w) pass (bit-identical to `atr`; almost free next to ADX). */
+  atr(w: number): Float64Array {
+    this.adx(w);
+    const a = this.indicators.atr(this.high, this.low, this.close, w);
+    if (!a) throw new Error(`FeatureContext: ATR(${w}) missing after ADX(${w})`); // adx(w) always provides it
+    return a;
   }
 
   stoch(fastK: number, slowK: number, slowD: number): StochResult {
     return this.cached(`stoch:${fastK}:${slowK}:${slowD}`, () =>
-      stoch(this.high, this.low, this.close, { fastK, slowK, slowKMa: "sma", slowD, slowDMa: "sma" }, { k: this.buffer(), d: this.buffer() }),
+      stoch(this.high, this.low, this.close, { fastK, slowK, slowKMa: "sma", slowD, slowDMa: "sma" }, { k: this.buffer(), d: this.buffer() }, this.indicators),
     );
   }
 

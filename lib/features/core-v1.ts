@@ -15,7 +15,7 @@
  * Per-feature contract (lib/features/README.md): out[i] reads bars [0..i] only, NaN before
  * `lookback`, a non-finite input resets the windows that read it.
  */
-import { natr } from "@/lib/indicators/atr";
+import { natrOfAtr } from "@/lib/indicators/atr";
 import { cci, willr } from "@/lib/indicators/oscillators";
 import { rsi } from "@/lib/indicators/rsi";
 import { mfi } from "@/lib/indicators/volume";
@@ -60,6 +60,9 @@ interface KbarColumns {
 }
 type KbarName = keyof KbarColumns;
 
+/** kbarColumns' two-slot select: [close, open] read at index +(condition) instead of a branch. */
+const PICK = new Float64Array(2);
+
 /**
  * qlib Alpha158 k-bar shapes of every bar in one fused pass: body, range, wicks and close shift,
  * normalised by the bar's close, and (…2) by its range high − low (0 on a zero-range bar; a NaN
@@ -79,6 +82,7 @@ function kbarColumns(ctx: FeatureContext): KbarColumns {
       KSFT2: ctx.buffer(),
     };
     const { open: o, high: h, low: l, close: c, n } = ctx;
+    const pick = PICK;
     for (let i = 0; i < n; i++) {
       const oi = o[i]!;
       const hi = h[i]!;
@@ -86,8 +90,12 @@ function kbarColumns(ctx: FeatureContext): KbarColumns {
       const ci = c[i]!;
       const mid = ci - oi;
       const range = hi - li;
-      const up = hi - (oi > ci ? oi : ci);
-      const low = (oi < ci ? oi : ci) - li;
+      // max(open, close) and min(open, close) as `oi > ci ? oi : ci` and `oi < ci ? oi : ci`, selected by index: which
+      // one is larger is a coin flip, and the branch mispredicted on every other bar.
+      pick[0] = ci;
+      pick[1] = oi;
+      const up = hi - pick[+(oi > ci)]!;
+      const low = pick[+(oi < ci)]! - li;
       const sft = 2 * ci - hi - li;
       // One division per denominator (a product by the reciprocal is within an ulp of the quotient).
       const invC = 1 / ci;
@@ -174,7 +182,7 @@ const VOLATILITY: TsFeatureDef[] = [
   ts("STDR5_20", "volatility", 20, "Volatility ratio STD5 / STD20 (1 when both are 0).", (x, out) => stdRatio(x, out, 5, 20)),
   ts("STDR20_60", "volatility", 60, "Volatility ratio STD20 / STD60 (1 when both are 0).", (x, out) => stdRatio(x, out, 20, 60)),
   ts("NATR14", "volatility", 14, "Average true range (Wilder, 14) / close (TA-Lib NATR / 100).", (x, out) => {
-    natr(x.high, x.low, x.close, 14, out);
+    natrOfAtr(x.atr(14), x.close, out); // = natr(high, low, close, 14): the ATR comes from the ADX14 pass
     for (let i = 0; i < x.n; i++) out[i] = out[i]! * 0.01;
   }),
 ];
@@ -250,7 +258,7 @@ const INDICATORS: TsFeatureDef[] = [
     scaled(out, out, 0.01);
   }),
   ts("WILLR14", "indicator", 13, "Williams %R (14) / 100, in [−1, 0].", (x, out) => {
-    willr(x.high, x.low, x.close, 14, out);
+    willr(x.high, x.low, x.close, 14, out, x.indicators); // the window extremes of STOCHK14/STOCHD14
     scaled(out, out, 0.01);
   }),
   ts("MFI14", "indicator", 14, "Money flow index (14) / 100.", (x, out) => {
@@ -380,6 +388,9 @@ function upDownColumns(ctx: FeatureContext): UpDownColumns {
     let signed = 0;
     let vol = 0;
     let runV = 0;
+    // Branch-free: whether a change is up or down is a coin flip, so its counts and sums are updated with 0/1
+    // factors (+(d > 0) is 0 or 1 without a branch). Exact, and the same sums as adding only when the condition
+    // holds: 1·x and −1·x are exact, and adding 0·x = ±0 or |0| leaves a sum unchanged (the sums are never −0).
     for (let i = 0; i < n; i++) {
       const d = i > 0 ? c[i]! - c[i - 1]! : NA;
       if (missing(d)) {
@@ -389,24 +400,23 @@ function upDownColumns(ctx: FeatureContext): UpDownColumns {
         continue;
       }
       runC++;
-      if (d > 0) {
-        up++;
-        gain += d;
-        moved += d;
-      } else if (d < 0) {
-        down++;
-        moved -= d;
-      }
+      const isUp = +(d > 0);
+      const isDown = +(d < 0);
+      up += isUp;
+      down += isDown;
+      gain += isUp * d;
+      moved += Math.abs(d);
+      // The change leaving the window (same arithmetic as when it entered); its sign also serves the OBV sums.
+      let oSign = 0;
       if (runC > w) {
-        const od = c[i - w]! - c[i - w - 1]!; // the change leaving the window (same arithmetic as when it entered)
-        if (od > 0) {
-          up--;
-          gain -= od;
-          moved -= od;
-        } else if (od < 0) {
-          down--;
-          moved += od;
-        }
+        const od = c[i - w]! - c[i - w - 1]!;
+        const oUp = +(od > 0);
+        const oDown = +(od < 0);
+        up -= oUp;
+        down -= oDown;
+        gain -= oUp * od;
+        moved -= Math.abs(od);
+        oSign = oUp - oDown;
       }
       const vi = v[i]!;
       if (missing(vi)) {
@@ -414,12 +424,12 @@ function upDownColumns(ctx: FeatureContext): UpDownColumns {
         runV = 0;
       } else {
         runV++;
-        signed += d > 0 ? vi : d < 0 ? -vi : 0;
+        signed += (isUp - isDown) * vi;
         vol += vi;
         if (runV > w) {
           const ov = v[i - w]!;
-          const od = c[i - w]! - c[i - w - 1]!;
-          signed -= od > 0 ? ov : od < 0 ? -ov : 0;
+          // runV > w implies runC > w: oSign is the sign of the change at i − w.
+          signed -= oSign * ov;
           vol -= ov;
         }
       }

@@ -20,8 +20,8 @@ const HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
 const RADIX_BITS = 11;
 const RADIX = 1 << RADIX_BITS;
 const RADIX_MASK = RADIX - 1;
-/** LSD passes over the 32-bit key: 11 + 11 + 10 bits. */
-const PASSES = 3;
+/** LSD passes at most: the keys are cut to their top 2 · 11 significant bits (see csRank). */
+const PASSES = 2;
 
 /** Reusable scratch for the cross-sectional operators (grows to the largest universe seen). */
 export class CrossSectionScratch {
@@ -84,11 +84,12 @@ function sortRun(pairs: Int32Array, vals: Float64Array, a: number, b: number, sc
  * / (m − 1). The smallest value gets 0, the largest 1; ties (exactly equal values, −0 = +0) share
  * their average rank.
  *
- * Exact and O(m) on real cross-sections: an LSD radix sort (3 passes: 11, 11 and 10 bits) on the
- * order-preserving transform of each value's high word (sign, exponent, 20 mantissa bits); the runs
- * of equal keys (values within ~1e-6 of each other, rare on real data but for exact ties) are then
- * ordered by their full value while the ranks are assigned. (The ranks depend only on the values, not
- * on how they are sorted.)
+ * Exact and O(m) on real cross-sections: an LSD radix sort on an order-preserving key of each value's
+ * high word (sign, exponent, 20 mantissa bits), taken relative to the smallest key and cut to its top 22
+ * significant bits, so at most 2 passes of 11 bits (a cross-section whose keys span more than 22 bits,
+ * e.g. returns of both signs, keeps one mantissa bit per halving of the span less). Keys are only
+ * bucket labels: runs of equal keys (values close to each other, or exact ties) are then ordered by
+ * their full value while the ranks are assigned, so the ranks depend only on the values.
  */
 export function csRank(values: Float64Array, out: Float64Array, scratch: CrossSectionScratch): void {
   const S = values.length;
@@ -98,35 +99,54 @@ export function csRank(values: Float64Array, out: Float64Array, scratch: CrossSe
   let pairs2 = scratch.pairs2;
   // The high words of the values, read through a view of their own buffer (no copy).
   const bits = new Uint32Array(values.buffer, values.byteOffset, 2 * S);
-  hist.fill(0, 0, PASSES * RADIX);
-  // Gather the present values' keys and the digit histograms of every pass in one pass.
+  // Gather the present values' keys (as uint32) and their range.
   let m = 0;
+  let kmin = 0xffffffff;
+  let kmax = 0;
   for (let s = 0; s < S; s++) {
     const v = values[s]!;
     if (v - v !== 0) {
       out[s] = NA;
       continue;
     }
-    // IEEE-754 → unsigned order (as int32 bits): negative values flip every bit, positive ones set the sign bit;
-    // −0 has its sign bit cleared first, so it takes +0's key. No branch on the sign (a coin flip for many features).
+    // IEEE-754 → unsigned order: negative values flip every bit, positive ones set the sign bit; −0 has its sign
+    // bit cleared first, so it takes +0's key. No branch on the sign (a coin flip for many features).
     const h = bits[2 * s + HI]! & ~(+(v === 0) << 31);
-    const key = h ^ ((h >> 31) | 0x80000000);
+    const key = (h ^ ((h >> 31) | 0x80000000)) >>> 0;
     pairs[2 * m] = key;
     pairs[2 * m + 1] = s;
-    hist[key & RADIX_MASK]!++;
-    hist[RADIX + ((key >>> RADIX_BITS) & RADIX_MASK)]!++;
-    hist[2 * RADIX + (key >>> (2 * RADIX_BITS))]!++;
+    kmin = key < kmin ? key : kmin;
+    kmax = key > kmax ? key : kmax;
     m++;
   }
   if (m < MIN_CS_SYMBOLS) {
     out.fill(NA, 0, S);
     return;
   }
-  for (let pass = 0; pass < PASSES; pass++) {
+  // Relative keys, cut to their top 2·RADIX_BITS significant bits (monotone, so the order is kept), and the digit
+  // histograms of the passes they need (0 when every key is equal, 1 when they fit in RADIX_BITS bits).
+  const span = kmax - kmin;
+  const width = 32 - Math.clz32(span);
+  const shift = width > PASSES * RADIX_BITS ? width - PASSES * RADIX_BITS : 0;
+  const passes = width > RADIX_BITS ? 2 : width > 0 ? 1 : 0;
+  hist.fill(0, 0, passes * RADIX);
+  if (passes === 2) {
+    for (let k = 0; k < m; k++) {
+      const key = ((pairs[2 * k]! >>> 0) - kmin) >>> shift;
+      pairs[2 * k] = key;
+      hist[key & RADIX_MASK]!++;
+      hist[RADIX + (key >>> RADIX_BITS)]!++;
+    }
+  } else if (passes === 1) {
+    for (let k = 0; k < m; k++) {
+      const key = (pairs[2 * k]! >>> 0) - kmin;
+      pairs[2 * k] = key;
+      hist[key]!++;
+    }
+  }
+  for (let pass = 0; pass < passes; pass++) {
     const base = pass * RADIX;
-    const shift = pass * RADIX_BITS;
-    // A pass whose digit is the same for every value would not move anything.
-    if (hist[base + ((pairs[0]! >>> shift) & RADIX_MASK)] === m) continue;
+    const shiftD = pass * RADIX_BITS;
     let sum = 0;
     for (let d = 0; d < RADIX; d++) {
       const c = hist[base + d]!;
@@ -135,7 +155,7 @@ export function csRank(values: Float64Array, out: Float64Array, scratch: CrossSe
     }
     for (let k = 0; k < m; k++) {
       const key = pairs[2 * k]!;
-      const d = base + ((key >>> shift) & RADIX_MASK);
+      const d = base + ((key >>> shiftD) & RADIX_MASK);
       const pos = hist[d]!;
       hist[d] = pos + 1;
       pairs2[2 * pos] = key;

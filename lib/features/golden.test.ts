@@ -277,6 +277,47 @@ describe("cross-sectional features", () => {
     expect(Array.from(out.subarray(0, 4))).toEqual([0.5, 0.5, 0, 1]);
   });
 
+  it("rank equals a sort-based rank on large cross-sections whose keys are cut (wide spans, dense clusters, long runs)", () => {
+    const r = rng(23);
+    for (let trial = 0; trial < 24; trial++) {
+      const m = 2000 + Math.floor(r() * 4000);
+      const mode = trial % 4;
+      const v = Float64Array.from({ length: m }, () => {
+        const u = r();
+        if (u < 0.02) return NaN;
+        if (mode === 0) return (r() - 0.5) * 0.1; // both signs: a 31-bit key span
+        if (mode === 1) return u < 0.5 ? 1 + r() * 1e-9 : (r() - 0.5) * 1e6; // a dense cluster (runs of equal cut keys > 32) and outliers
+        if (mode === 2) return Math.round(r() * 50) / 7; // exact ties
+        return 0.5 + (r() - 0.5) * 2 ** -(10 + Math.floor(r() * 12)); // one exponent range, narrow spans
+      });
+      const got = new Float64Array(m);
+      csRank(v, got, scratch);
+      const present = Array.from(v).filter(Number.isFinite).sort((a, b) => a - b);
+      const lower = (x: number) => {
+        let lo = 0;
+        let hi = present.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (present[mid]! < x) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      };
+      for (let s = 0; s < m; s++) {
+        const x = v[s]!;
+        if (!Number.isFinite(x)) {
+          expect(got[s]).toBeNaN();
+          continue;
+        }
+        const lo = lower(x);
+        let hi = lo;
+        while (hi < present.length && present[hi] === x) hi++;
+        const e = (lo + hi - 1) / 2 / (present.length - 1);
+        if (!(Math.abs(got[s]! - e) < 1e-15)) expect.fail(`trial ${trial} symbol ${s}: ${got[s]} vs ${e}`);
+      }
+    }
+  });
+
   it("rank equals a naive O(m²) rank on random cross-sections with ties, signs and magnitudes", () => {
     const r = rng(17);
     for (let trial = 0; trial < 300; trial++) {

@@ -142,15 +142,32 @@ function alloc(n: number): AdxResult {
   return { adx: new Float64Array(n), plusDi: new Float64Array(n), minusDi: new Float64Array(n) };
 }
 
-export function adx(high: Float64Array, low: Float64Array, close: Float64Array, period = 14, out: AdxResult = alloc(close.length)): AdxResult {
+/**
+ * ADX, +DI and −DI. With `atrOut`, also ATR(period) of the same bars (AtrState's arithmetic, bit-identical to
+ * `atr`): it reads the same true range and resets on the same missing values, and its Wilder recurrence is a
+ * chain of dependent operations that runs in the shadow of ADX's own, so the pair costs about one ADX instead of
+ * ADX + ATR (the panel, NATR next to ADX in the features).
+ */
+export function adx(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period = 14,
+  out: AdxResult = alloc(close.length),
+  atrOut?: Float64Array,
+): AdxResult {
   assertSameLength(high, low, close);
   assertPeriod("period", period);
+  if (atrOut && atrOut.length !== close.length) throw new RangeError(`atrOut holds ${atrOut.length} values, expected ${close.length}`);
   // AdxState as one tight loop over locals: the same operations in the same order, so bit-identical.
   const p = period;
   const n = close.length;
   const outAdx = out.adx;
   const outPlus = out.plusDi;
   const outMinus = out.minusDi;
+  const withAtr = atrOut !== undefined;
+  const outAtr = atrOut ?? outAdx; // never written without atrOut
+  let atrValue = 0; // AtrState.atr: the sum of the first p true ranges, then their Wilder average
   let prevHigh = NaN;
   let prevLow = NaN;
   let prevClose = NaN;
@@ -193,6 +210,12 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
         minusDm = mDm;
         plusDm = pDm;
         trSum = trSum - trSum / p + tr;
+        if (withAtr) {
+          atrValue *= p - 1;
+          atrValue += tr;
+          atrValue /= p;
+          outAtr[i] = atrValue;
+        }
         if (!(-TA_EPSILON < trSum && trSum < TA_EPSILON)) {
           const minusDi = 100.0 * (minusDm / trSum);
           const plusDi = 100.0 * (plusDm / trSum);
@@ -221,9 +244,11 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
       trSum = 0;
       sumDx = 0;
       adxValue = 0;
+      atrValue = 0;
       outAdx[i] = NaN;
       outPlus[i] = NaN;
       outMinus[i] = NaN;
+      if (withAtr) outAtr[i] = NaN;
       continue;
     }
     const ti = t;
@@ -235,6 +260,7 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
       outAdx[i] = NaN;
       outPlus[i] = NaN;
       outMinus[i] = NaN;
+      if (withAtr) outAtr[i] = NaN;
       continue;
     }
     const diffP = h - prevHigh;
@@ -248,6 +274,18 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
     prevHigh = h;
     prevLow = l;
     prevClose = c;
+    if (withAtr) {
+      // AtrState: the true ranges of bars 1..p are summed, averaged at bar p, then Wilder-smoothed.
+      if (ti <= p) {
+        atrValue += tr;
+        if (ti === p) atrValue = atrValue / p;
+      } else {
+        atrValue *= p - 1;
+        atrValue += tr;
+        atrValue /= p;
+      }
+      outAtr[i] = ti < p ? NaN : atrValue;
+    }
 
     if (ti < p) {
       if (diffM > 0 && diffP < diffM) minusDm += diffM;

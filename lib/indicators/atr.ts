@@ -165,9 +165,17 @@ export class NatrState implements Snapshot<NatrState> {
 export function natr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14, out = new Float64Array(close.length)): Float64Array {
   // NatrState = the ATR loop, then one pass (bit-identical): a defined ATR implies a clean bar.
   atr(high, low, close, period, out);
+  return natrOfAtr(out, close, out);
+}
+
+/** NATR from an ATR series of the same bars (NatrState's last step); `out` may be `atrValues`. */
+export function natrOfAtr(atrValues: Float64Array, close: Float64Array, out = new Float64Array(close.length)): Float64Array {
   for (let i = 0; i < close.length; i++) {
-    const a = out[i]!;
-    if (Number.isNaN(a)) continue;
+    const a = atrValues[i]!;
+    if (Number.isNaN(a)) {
+      out[i] = a;
+      continue;
+    }
     const c = close[i]!;
     out[i] = isZero(c) ? 0.0 : (a / c) * 100.0;
   }

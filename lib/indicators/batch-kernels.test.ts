@@ -16,6 +16,7 @@ import { macd, MacdState } from "./macd";
 import { ema, EmaState, MA_TYPES, sma, SmaState } from "./moving-averages";
 import { cci, CciState, willr, WillrState } from "./oscillators";
 import { rsi, RsiState } from "./rsi";
+import { IndicatorCache } from "./shared";
 import { stoch, StochState } from "./stochastic";
 import { rng } from "./test-helpers";
 import { mfi, MfiState, obv, ObvState } from "./volume";
@@ -134,6 +135,17 @@ describe.each(DATA)("batch = stepper on $name data", (c) => {
       want.a.push(a.next(c.high[i]!, c.low[i]!, c.close[i]!));
     }
     expectSame(willr(c.high, c.low, c.close, p), want.w, `willr(${p})`);
+    // With a cache: the extremes computed by willr, then read back by stoch (and the other way in the stoch test).
+    const cache = new IndicatorCache();
+    expectSame(willr(c.high, c.low, c.close, p, undefined, cache), want.w, `willr(${p}) with a cache`);
+    expectSame(willr(c.high, c.low, c.close, p, undefined, cache), want.w, `willr(${p}) from the cache`);
+    const st = new StochState({ fastK: p, slowK: 3, slowKMa: "sma", slowD: 3, slowDMa: "sma" });
+    const wantK: number[] = [];
+    for (let i = 0; i < n; i++) {
+      st.next(c.high[i]!, c.low[i]!, c.close[i]!);
+      wantK.push(st.k);
+    }
+    expectSame(stoch(c.high, c.low, c.close, { fastK: p, slowK: 3, slowD: 3 }, undefined, cache).k, wantK, `stoch(${p}).k after willr(${p})`);
     expectSame(cci(c.high, c.low, c.close, p), want.c, `cci(${p})`);
     expectSame(atr(c.high, c.low, c.close, p), want.a, `atr(${p})`);
   });
@@ -168,6 +180,14 @@ describe.each(DATA)("batch = stepper on $name data", (c) => {
     }
     const got = adx(c.high, c.low, c.close, p);
     for (const k of ["adx", "plusDi", "minusDi"] as const) expectSame(got[k], want[k], `adx(${p}).${k}`);
+    // With the ATR of the same pass: ADX unchanged, ATR = AtrState.
+    const a = new AtrState(p);
+    const wantAtr: number[] = [];
+    for (let i = 0; i < n; i++) wantAtr.push(a.next(c.high[i]!, c.low[i]!, c.close[i]!));
+    const atrOut = new Float64Array(n);
+    const both = adx(c.high, c.low, c.close, p, undefined, atrOut);
+    for (const k of ["adx", "plusDi", "minusDi"] as const) expectSame(both[k], want[k], `adx(${p}).${k} with atrOut`);
+    expectSame(atrOut, wantAtr, `adx(${p}) atrOut`);
   });
 
   it.each(PERIODS)("sma, ema, rsi, bbands (period %i)", (p) => {
@@ -186,6 +206,10 @@ describe.each(DATA)("batch = stepper on $name data", (c) => {
         for (const k of Object.keys(wantBb) as (keyof typeof wantBb)[]) wantBb[k].push(bs[k]);
       }
       expectSame(sma(x, p), want.sma, `sma(${p})`);
+      // SMA left by BBANDS in a cache (its middle band), then read by sma.
+      const cache = new IndicatorCache();
+      bbands(x, p, 2, 1.5, undefined, cache);
+      expectSame(sma(x, p, undefined, cache), want.sma, `sma(${p}) from the middle band of bbands(${p})`);
       expectSame(ema(x, p), want.ema, `ema(${p})`);
       expectSame(rsi(x, p), want.rsi, `rsi(${p})`);
       const bb = bbands(x, p, 2, 1.5);
@@ -246,6 +270,14 @@ describe.each(DATA)("batch = stepper on $name data", (c) => {
         const got = stoch(c.high, c.low, c.close, params);
         expectSame(got.k, want.k, `stoch(${JSON.stringify(params)}).k`);
         expectSame(got.d, want.d, `stoch(${JSON.stringify(params)}).d`);
+        const cache = new IndicatorCache();
+        const cached = stoch(c.high, c.low, c.close, params, undefined, cache);
+        expectSame(cached.k, want.k, `stoch(${JSON.stringify(params)}).k with a cache`);
+        expectSame(cached.d, want.d, `stoch(${JSON.stringify(params)}).d with a cache`);
+        const w = new WillrState(fastK);
+        const wantW: number[] = [];
+        for (let i = 0; i < n; i++) wantW.push(w.next(c.high[i]!, c.low[i]!, c.close[i]!));
+        expectSame(willr(c.high, c.low, c.close, fastK, undefined, cache), wantW, `willr(${fastK}) after ${JSON.stringify(params)}`);
       }
     }
   });

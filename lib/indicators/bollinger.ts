@@ -9,6 +9,7 @@
  */
 import type { CloseBar, IncrementalIndicator, Snapshot } from "./core";
 import { assertPeriod, Incremental, isMissing, isZeroOrNeg, RingBuffer, TA_EPSILON } from "./core";
+import type { IndicatorCache } from "./shared";
 
 export interface BbandsValue {
   upper: number;
@@ -106,8 +107,26 @@ function alloc(n: number): BbandsResult {
   return { upper: new Float64Array(n), middle: new Float64Array(n), lower: new Float64Array(n), percentB: new Float64Array(n), bandwidth: new Float64Array(n) };
 }
 
-export function bbands(close: Float64Array, period = 20, devUp = 2, devDn = devUp, out: BbandsResult = alloc(close.length)): BbandsResult {
+/**
+ * Bollinger bands. With a `cache` (shared.ts), the middle band, which is SMA(period) of `close` bit for bit for
+ * period ≥ 2 (the same running total, the same division), is also left there for an SMA of this pass.
+ */
+export function bbands(
+  close: Float64Array,
+  period = 20,
+  devUp = 2,
+  devDn = devUp,
+  out: BbandsResult = alloc(close.length),
+  cache?: IndicatorCache,
+): BbandsResult {
   assertPeriod("period", period);
+  bbandsLoop(close, period, devUp, devDn, out);
+  // (Period 1: sma returns the input itself, which keeps a −0 that the running total turns into +0.)
+  if (period > 1) cache?.provideSma(close, period)?.set(out.middle.subarray(0, close.length));
+  return out;
+}
+
+function bbandsLoop(close: Float64Array, period: number, devUp: number, devDn: number, out: BbandsResult): void {
   // BbandsState as one tight loop over locals: the same operations in the same order, so bit-identical.
   // The value leaving the window is read back from the input (it is the one the ring buffer would hold).
   const p = period;
@@ -175,7 +194,6 @@ export function bbands(close: Float64Array, period = 20, devUp = 2, devDn = devU
     outPercentB[i] = width !== 0 ? (x - lower) / width : 0.5;
     outBandwidth[i] = mid !== 0 ? width / mid : NaN;
   }
-  return out;
 }
 
 export function bbandsIncremental(period = 20, devUp = 2, devDn = devUp): IncrementalIndicator<CloseBar, BbandsValue> {

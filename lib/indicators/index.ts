@@ -23,6 +23,7 @@ export * from "./patterns";
 export * from "./registry";
 export * from "./rsi";
 export * from "./sar";
+export * from "./shared";
 export * from "./stochastic";
 export * from "./supertrend";
 export * from "./volume";

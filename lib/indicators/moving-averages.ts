@@ -8,6 +8,7 @@
  */
 import type { CloseBar, IncrementalIndicator, Snapshot } from "./core";
 import { assertPeriod, Incremental, isMissing, isZero, RingBuffer } from "./core";
+import type { IndicatorCache } from "./shared";
 
 /** A one-input stepper (used to compose indicators, e.g. the smoothing MA of a stochastic). */
 export interface ValueStepper extends Snapshot<ValueStepper> {
@@ -67,8 +68,14 @@ export class SmaState implements ValueStepper {
   }
 }
 
-export function sma(close: Float64Array, period = 30, out = new Float64Array(close.length)): Float64Array {
+/** SMA. With a `cache`, an SMA of the same input and period left by BBANDS in this pass is copied (same values). */
+export function sma(close: Float64Array, period = 30, out = new Float64Array(close.length), cache?: IndicatorCache): Float64Array {
   assertPeriod("period", period);
+  const shared = cache?.sma(close, period);
+  if (shared) {
+    out.set(shared);
+    return out;
+  }
   // SmaState as one tight loop (bit-identical); the value leaving the window is read back from the input.
   const p = period;
   const n = close.length;

@@ -11,6 +11,7 @@
  */
 import type { CloseBar, HlcBar, IncrementalIndicator, Snapshot } from "./core";
 import { argMaxNewest, argMinNewest, assertPeriod, assertSameLength, Incremental, isMissing, WindowExtreme } from "./core";
+import type { IndicatorCache } from "./shared";
 
 // ─── CCI ────────────────────────────────────────────────────────────────────────────────
 
@@ -278,9 +279,30 @@ export class WillrState implements Snapshot<WillrState> {
   }
 }
 
-export function willr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14, out = new Float64Array(close.length)): Float64Array {
+/**
+ * Williams %R. With a `cache` (shared.ts), the window extremes come from it (computed once per pass for STOCH
+ * and WILLR of the same period); the result is the same either way.
+ */
+export function willr(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period = 14,
+  out = new Float64Array(close.length),
+  cache?: IndicatorCache,
+): Float64Array {
   assertSameLength(high, low, close);
   assertPeriod("period", period);
+  if (cache) {
+    // WillrState's arithmetic on the shared extremes; a NaN extreme (gap or warm-up) gives NaN through it.
+    const { highest: hh, lowest: ll } = cache.hlcExtremes(high, low, close, period);
+    for (let i = 0; i < close.length; i++) {
+      const highest = hh[i]!;
+      const diff = (highest - ll[i]!) / -100.0;
+      out[i] = diff !== 0.0 ? (highest - close[i]!) / diff : 0.0;
+    }
+    return out;
+  }
   // WillrState as one tight loop (bit-identical). The window extremes follow TA-Lib: keep the index of the
   // current highest/lowest and rescan the window only when that index leaves it.
   const n = close.length;

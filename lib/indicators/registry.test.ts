@@ -10,9 +10,11 @@ import {
   listIndicators,
   priceOf,
   requiredInputs,
+  sharingOrder,
   SOURCES,
   sourceColumn,
 } from "./registry";
+import { IndicatorCache } from "./shared";
 import { barAt, loadDaily } from "./test-helpers";
 
 function thrown(fn: () => unknown): AppError {
@@ -26,6 +28,38 @@ function thrown(fn: () => unknown): AppError {
 }
 
 describe("indicator registry", () => {
+  it("computes the same outputs with one IndicatorCache shared by a pass, in any order, across series", () => {
+    const series = [loadDaily("AAPL"), loadDaily("BA")];
+    const requests: [string, Record<string, number | string>][] = [
+      ["atr", { period: 14 }],
+      ["stoch", { fastK: 14, slowK: 3, slowD: 3 }],
+      ["adx", { period: 14 }],
+      ["natr", { period: 14 }],
+      ["willr", { period: 14 }],
+      ["atr", { period: 14 }],
+      ["willr", { period: 9 }],
+      ["natr", { period: 20 }],
+      ["adx", { period: 20 }],
+      ["stoch", { fastK: 9, slowK: 3, slowD: 3 }],
+      ["sma", { period: 20 }],
+      ["bbands", { period: 20 }],
+      ["sma", { period: 20, source: "hl2" }],
+      ["bbands", { period: 20, source: "hl2" }],
+      ["sma", { period: 5 }],
+    ];
+    const cache = new IndicatorCache();
+    for (const order of [requests, [...requests].sort((a, b) => sharingOrder(a[0]) - sharingOrder(b[0])), [...requests].reverse()]) {
+      for (const c of series) {
+        cache.clear();
+        for (const [id, params] of order) {
+          const want = computeIndicator(id, c, params);
+          const got = computeIndicator(id, c, params, cache);
+          for (const [k, v] of Object.entries(want)) expect(Array.from(got[k]!), `${id} ${JSON.stringify(params)} ${k}`).toEqual(Array.from(v));
+        }
+      }
+    }
+  });
+
   it("has at least the 28 required indicators, with lowercase ids", () => {
     const required = ["sma", "ema", "wma", "dema", "tema", "kama", "rsi", "stochrsi", "macd", "bbands", "atr", "natr", "stoch", "adx", "aroon", "obv", "vwap", "mfi", "cci", "willr", "roc", "mom", "cmf", "keltner", "donchian", "ichimoku", "sar", "supertrend"];
     expect(INDICATOR_IDS).toEqual(expect.arrayContaining(required));

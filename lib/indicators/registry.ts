@@ -13,7 +13,7 @@ import type { BarColumns } from "@/lib/bars/columns";
 import { AppError } from "@/lib/errors";
 import { adx, AdxState } from "./adx";
 import { aroon, AroonState } from "./aroon";
-import { atr, AtrState, natr, NatrState } from "./atr";
+import { atr, AtrState, natr, NatrState, natrOfAtr } from "./atr";
 import { bbands, BbandsState } from "./bollinger";
 import { DonchianState, donchian, keltner, KeltnerState } from "./channels";
 import type { BarInput, IncrementalIndicator, Snapshot } from "./core";
@@ -42,6 +42,7 @@ import {
 import { CciState, ChangeState, cci, mom, roc, WillrState, willr } from "./oscillators";
 import { rsi, RsiState } from "./rsi";
 import { sar, SarState } from "./sar";
+import type { IndicatorCache } from "./shared";
 import { stoch, StochRsiState, stochRsi, StochState } from "./stochastic";
 import { supertrend, SuperTrendState } from "./supertrend";
 import { CmfState, cmf, MfiState, mfi, ObvState, obv } from "./volume";
@@ -132,7 +133,12 @@ export interface IndicatorDef<P extends ParamSpecs = ParamSpecs, O extends strin
   lookback(params?: unknown): number;
   /** Chart-only forward shift of some outputs, in bars (Ichimoku senkou spans). Never applied to computed data. */
   displayShift(params?: unknown): Partial<Record<O, number>>;
-  compute(columns: BarColumns, params?: unknown): IndicatorOutputs<O>;
+  /**
+   * Batch outputs over the columns. Pass one `cache` to every compute of a pass over the same bars (a scan's
+   * indicators for one symbol, a chart's indicators) so that intermediates they share are computed once
+   * (shared.ts); clear it before the next series.
+   */
+  compute(columns: BarColumns, params?: unknown, cache?: IndicatorCache): IndicatorOutputs<O>;
   createIncremental(params?: unknown): IndicatorIncremental<O>;
 }
 
@@ -146,7 +152,7 @@ interface DefInput<P extends ParamSpecs, O extends string> {
   outputs: readonly O[];
   lookback: (p: ParamValues<P>) => number;
   displayShift?: (p: ParamValues<P>) => Partial<Record<O, number>>;
-  compute: (c: BarColumns, p: ParamValues<P>) => IndicatorOutputs<O>;
+  compute: (c: BarColumns, p: ParamValues<P>, cache?: IndicatorCache) => IndicatorOutputs<O>;
   incremental: (p: ParamValues<P>) => IndicatorIncremental<O>;
 }
 
@@ -178,7 +184,7 @@ function define<const P extends ParamSpecs, const O extends string>(d: DefInput<
     parseParams,
     lookback: (raw) => d.lookback(parseParams(raw)),
     displayShift: (raw) => (d.displayShift ? d.displayShift(parseParams(raw)) : {}),
-    compute: (c, raw) => d.compute(c, parseParams(raw)),
+    compute: (c, raw, cache) => d.compute(c, parseParams(raw), cache),
     createIncremental: (raw) => d.incremental(parseParams(raw)),
   };
 }
@@ -265,6 +271,8 @@ function movingAverage<const I extends string>(
   def: number,
   batch: (x: Float64Array, period: number) => Float64Array,
   create: (p: number) => ValueStepper,
+  /** The batch form that can use an IndicatorCache (SMA: the middle band of a BBANDS of the pass). */
+  batchShared?: (x: Float64Array, period: number, cache: IndicatorCache) => Float64Array,
 ) {
   return define({
     id,
@@ -274,7 +282,10 @@ function movingAverage<const I extends string>(
     params: { period: period(def, 2), source },
     outputs: [id],
     lookback: (p) => create(p.period).lookback,
-    compute: (c, p) => ({ [id]: batch(sourceColumn(c, p.source), p.period) }) as Record<I, Float64Array>,
+    compute: (c, p, cache) => {
+      const x = sourceColumn(c, p.source);
+      return { [id]: cache && batchShared ? batchShared(x, p.period, cache) : batch(x, p.period) } as Record<I, Float64Array>;
+    },
     incremental: (p) => sourceIncremental(id, () => create(p.period), p.source),
   });
 }
@@ -282,7 +293,7 @@ function movingAverage<const I extends string>(
 // ─── The registry ───────────────────────────────────────────────────────────────────────
 
 export const INDICATORS = {
-  sma: movingAverage("sma", "Simple moving average", 20, sma, (p) => new SmaState(p)),
+  sma: movingAverage("sma", "Simple moving average", 20, sma, (p) => new SmaState(p), (x, p, cache) => sma(x, p, undefined, cache)),
   ema: movingAverage("ema", "Exponential moving average", 20, ema, (p) => new EmaState(p)),
   wma: movingAverage("wma", "Weighted moving average", 20, wma, (p) => new WmaState(p)),
   dema: movingAverage("dema", "Double exponential moving average", 20, dema, (p) => new DemaState(p)),
@@ -335,7 +346,7 @@ export const INDICATORS = {
     params: { period: period(20, 2), devUp: num("Std devs up", 2, 0, 10), devDn: num("Std devs down", 2, 0, 10), source },
     outputs: ["upper", "middle", "lower", "percentB", "bandwidth"],
     lookback: (p) => p.period - 1,
-    compute: (c, p) => bbands(sourceColumn(c, p.source), p.period, p.devUp, p.devDn),
+    compute: (c, p, cache) => bbands(sourceColumn(c, p.source), p.period, p.devUp, p.devDn, undefined, cache),
     incremental: (p) =>
       fieldsIncremental(() => new BbandsState(p.period, p.devUp, p.devDn), ["upper", "middle", "lower", "percentB", "bandwidth"], (s, b) =>
         s.next(priceOf(b, p.source)),
@@ -350,7 +361,11 @@ export const INDICATORS = {
     params: { period: period(14) },
     outputs: ["atr"],
     lookback: (p) => p.period,
-    compute: (c, p) => ({ atr: atr(col(c, "high"), col(c, "low"), col(c, "close"), p.period) }),
+    compute: (c, p, cache) => {
+      const [h, l, cl] = [col(c, "high"), col(c, "low"), col(c, "close")];
+      const shared = cache?.atr(h, l, cl, p.period); // left by an ADX of the same period
+      return { atr: shared ? shared.slice() : atr(h, l, cl, p.period) };
+    },
     incremental: (p) => new Incremental(() => new AtrState(p.period), (s, b: BarInput) => ({ atr: s.next(b.high, b.low, b.close) })),
   }),
 
@@ -362,7 +377,11 @@ export const INDICATORS = {
     params: { period: period(14) },
     outputs: ["natr"],
     lookback: (p) => p.period,
-    compute: (c, p) => ({ natr: natr(col(c, "high"), col(c, "low"), col(c, "close"), p.period) }),
+    compute: (c, p, cache) => {
+      const [h, l, cl] = [col(c, "high"), col(c, "low"), col(c, "close")];
+      const shared = cache?.atr(h, l, cl, p.period); // left by an ADX of the same period
+      return { natr: shared ? natrOfAtr(shared, cl) : natr(h, l, cl, p.period) };
+    },
     incremental: (p) => new Incremental(() => new NatrState(p.period), (s, b: BarInput) => ({ natr: s.next(b.high, b.low, b.close) })),
   }),
 
@@ -374,7 +393,7 @@ export const INDICATORS = {
     params: { fastK: int("Fast %K", 5), slowK: int("Slow %K", 3), slowKMa: maType("Slow %K MA type"), slowD: int("Slow %D", 3), slowDMa: maType("Slow %D MA type") },
     outputs: ["k", "d"],
     lookback: (p) => p.fastK - 1 + maLookback(p.slowKMa, p.slowK) + maLookback(p.slowDMa, p.slowD),
-    compute: (c, p) => stoch(col(c, "high"), col(c, "low"), col(c, "close"), p),
+    compute: (c, p, cache) => stoch(col(c, "high"), col(c, "low"), col(c, "close"), p, undefined, cache),
     incremental: (p) => fieldsIncremental(() => new StochState(p), ["k", "d"], (s, b) => s.next(b.high, b.low, b.close)),
   }),
 
@@ -386,7 +405,11 @@ export const INDICATORS = {
     params: { period: period(14, 2) },
     outputs: ["adx", "plusDi", "minusDi"],
     lookback: (p) => 2 * p.period - 1,
-    compute: (c, p) => adx(col(c, "high"), col(c, "low"), col(c, "close"), p.period),
+    compute: (c, p, cache) => {
+      const [h, l, cl] = [col(c, "high"), col(c, "low"), col(c, "close")];
+      // ATR(period) comes almost for free in the same pass: leave it for an ATR/NATR of this pass.
+      return adx(h, l, cl, p.period, undefined, cache?.provideAtr(h, l, cl, p.period));
+    },
     incremental: (p) => fieldsIncremental(() => new AdxState(p.period), ["adx", "plusDi", "minusDi"], (s, b) => s.next(b.high, b.low, b.close)),
   }),
 
@@ -458,7 +481,7 @@ export const INDICATORS = {
     params: { period: period(14, 2) },
     outputs: ["willr"],
     lookback: (p) => p.period - 1,
-    compute: (c, p) => ({ willr: willr(col(c, "high"), col(c, "low"), col(c, "close"), p.period) }),
+    compute: (c, p, cache) => ({ willr: willr(col(c, "high"), col(c, "low"), col(c, "close"), p.period, undefined, cache) }),
     incremental: (p) => new Incremental(() => new WillrState(p.period), (s, b: BarInput) => ({ willr: s.next(b.high, b.low, b.close) })),
   }),
 
@@ -588,9 +611,20 @@ export function getIndicator(id: string): IndicatorDef {
   return INDICATORS[id] as unknown as IndicatorDef;
 }
 
-/** Validated compute by id (params: raw, e.g. from the scan language). */
-export function computeIndicator(id: string, columns: BarColumns, params?: unknown): Record<string, Float64Array> {
-  return getIndicator(id).compute(columns, params);
+/** Indicators whose compute leaves intermediates in an IndicatorCache for others (ADX: the ATR of its period; BBANDS: the SMA). */
+const SHARED_PRODUCERS: ReadonlySet<string> = new Set(["adx", "bbands"]);
+
+/**
+ * Sort key for computing several indicators over the same bars with one IndicatorCache: 0 for an indicator that
+ * leaves intermediates for others, 1 otherwise. Computing the 0s first (a stable sort) lets the others reuse them.
+ */
+export function sharingOrder(id: string): number {
+  return SHARED_PRODUCERS.has(id) ? 0 : 1;
+}
+
+/** Validated compute by id (params: raw, e.g. from the scan language); `cache` as in IndicatorDef.compute. */
+export function computeIndicator(id: string, columns: BarColumns, params?: unknown, cache?: IndicatorCache): Record<string, Float64Array> {
+  return getIndicator(id).compute(columns, params, cache);
 }
 
 /** Validated incremental stream by id. */

@@ -210,7 +210,17 @@ export function mfi(
     }
     const diff = tp - prev;
     const mf = tp * v;
-    if (diff < 0) {
+    if (mf - mf === 0) {
+      // Finite flow: the side is a coin flip, so both sides are written with 0/1 factors instead of a branch.
+      // Exact: 1·mf = mf, and the other side gets 0·mf = ±0, which leaves its sum unchanged when added now and
+      // subtracted later (the sums start at +0 and are never −0).
+      const neg = +(diff < 0) * mf;
+      const pos = +(diff > 0) * mf;
+      negFlow[slot] = neg;
+      posFlow[slot] = pos;
+      negSum += neg;
+      posSum += pos;
+    } else if (diff < 0) {
       negFlow[slot] = mf;
       negSum += mf;
       posFlow[slot] = 0.0;

@@ -12,6 +12,8 @@
 import type { BarColumns } from "@/lib/bars/columns";
 import { sliceColumns } from "@/lib/bars/columns";
 import type { FeatureMatrix } from "@/lib/features";
+import { sharingOrder } from "@/lib/indicators/registry";
+import { IndicatorCache } from "@/lib/indicators/shared";
 import { DEFAULT_SCAN_CATALOG, type ScanCatalog } from "./catalog";
 import type { ScanPlan } from "./compile";
 import { ScanError } from "./errors";
@@ -69,6 +71,10 @@ export function buildScanEnv(plan: ScanPlan, input: ScanEnvInput, catalog: ScanC
       g.outputs.push({ output: s.output, t });
     }
   }
+  // Intermediates shared by the indicators of one symbol (cleared per symbol; its buffers are reused), computed
+  // producers first (e.g. ADX before the ATR it leaves in the cache).
+  const shared = new IndicatorCache();
+  const groups = [...indicators.values()].sort((a, b) => sharingOrder(a.id) - sharingOrder(b.id));
   const copy = (series: Float64Array, end: number, s: number, t: Target) => {
     for (let k = 0; k < t.lags && end - k >= 0; k++) t.out[k * S + s] = series[end - k]!;
   };
@@ -80,10 +86,11 @@ export function buildScanEnv(plan: ScanPlan, input: ScanEnvInput, catalog: ScanC
     for (const f of fields) copy(bars[f.field], end, s, f.t);
     if (indicators.size) {
       const view = sliceColumns(bars, 0, end + 1);
-      for (const g of indicators.values()) {
+      shared.clear();
+      for (const g of groups) {
         const def = catalog.indicators.get(g.id);
         if (!def) throw new ScanError({ kind: "input", code: "INTERNAL", summary: `indicator ${g.id} is not in the catalog` });
-        const out = def.compute(view, g.params);
+        const out = def.compute(view, g.params, shared);
         for (const o of g.outputs) copy(out[o.output]!, end, s, o.t);
       }
     }

@@ -1,6 +1,7 @@
 import { sliceColumns } from "@/lib/bars/columns";
 import type { Timeframe } from "@/lib/bars/timeframe";
-import { getIndicator } from "@/lib/indicators/registry";
+import { getIndicator, sharingOrder } from "@/lib/indicators/registry";
+import { IndicatorCache } from "@/lib/indicators/shared";
 import { getBars } from "./get-bars";
 
 export interface IndicatorRequest {
@@ -31,8 +32,11 @@ export async function getIndicatorSeries(opts: GetIndicatorSeriesOptions) {
   const bars = await getBars({ symbol: opts.symbol, timeframe: opts.timeframe, to: opts.to, limit: opts.limit + warm, adjusted: opts.adjusted });
   const start = Math.max(0, bars.length - opts.limit);
   const out: Record<string, Record<string, (number | null)[]>> = {};
-  for (const d of defs) {
-    const series = d.def.compute(bars, d.params);
+  // Shared intermediates: STOCH and WILLR of one period share their window extremes, ADX leaves its ATR (so it
+  // goes first; the response is keyed, so the order does not show).
+  const shared = new IndicatorCache();
+  for (const d of [...defs].sort((a, b) => sharingOrder(a.id) - sharingOrder(b.id))) {
+    const series = d.def.compute(bars, d.params, shared);
     const o: Record<string, (number | null)[]> = {};
     for (const [name, arr] of Object.entries(series)) {
       o[name] = Array.from(arr.subarray(start, bars.length), (v) => (Number.isFinite(v) ? v : null));
