@@ -13,7 +13,10 @@
  *   1m bar event is timed when a reader in its own process (XREAD BLOCK on the 50 bar-event streams, as
  *   the web's hub) receives it (t1, same clock);
  *   p99 of t1 − t0 over all symbols and minutes (300 minutes; --quick 100). Storage runs concurrently.
- *   Also reported: collections (count, longest pause) in the builder's thread during the test.
+ *   Also reported: collections (count, longest pause) in the builder's thread during the test, and the
+ *   transport floor (bar_completion_floor_p50/p99_ms): the same processes, streams, cadence and reader
+ *   with a relay that republishes each entry at once instead of the builder — four process wake-ups
+ *   (writer → Redis → builder → Redis → reader) and nothing else, in the same run.
  * - tick_to_browser_p99_ms: the built web app (`next start`, needs `npm run build`) and Chromium (Debian's,
  *   via executablePath) with 50 bars.live subscriptions (one per symbol, 1m) open as EventSources across
  *   10 pages on 127.0.0.1..10, 5 each (Chromium allows 6 connections per host), default throttle (4 updates/s per
@@ -51,7 +54,8 @@ const db = await benchDatabase();
 const { createRedis } = await import("@/server/redis");
 const { upsertSymbols } = await import("@/server/services/market/upsert-symbols");
 const { liveKeys, BAR_BUILDER_GROUP } = await import("@/server/services/live/keys");
-const { TickWriter, xaddTicks } = await import("@/server/services/live/tick-stream");
+const { TickWriter, xaddTicks, decodeEntry } = await import("@/server/services/live/tick-stream");
+const { publishBarEvents } = await import("@/server/services/live/publish-bar-events");
 const { runBarBuilder } = await import("@/server/services/live/run-bar-builder");
 const { db: pg } = await import("@/server/db");
 
@@ -124,8 +128,15 @@ async function throughput(persist: boolean): Promise<{ appendPerS: number; perS:
   return { appendPerS: (ticks.length / appendMs) * 1000, perS: (ticks.length / ms) * 1000 };
 }
 
-/** Bucket end → "closed" bar event received, per symbol. */
-async function completion(): Promise<{ p50: number; p99: number; max: number; samples: number; gcs: number; gcMaxMs: number }> {
+type CloseLatency = { p50: number; p99: number; max: number; samples: number; gcs: number; gcMaxMs: number };
+
+/**
+ * Bucket end → "closed" bar event received, per symbol. `floor`: the same processes, cadence, streams
+ * and reader, but instead of the bar builder a relay that republishes each entry of an input stream at
+ * once (one bar event per symbol, through the same publish script): the transport alone, i.e. the
+ * least the builder's latency can be on this machine, measured in the same run.
+ */
+async function closeLatency(floor = false): Promise<CloseLatency> {
   // Collections in the builder's thread (this one) while the test runs: a pause here delays a close.
   const gcPauses: number[] = [];
   const gcAt: [number, number][] = [];
@@ -142,7 +153,7 @@ async function completion(): Promise<{ p50: number; p99: number; max: number; sa
   const cmd = client();
   const writer = new TickWriter({ redis: cmd, key: keys.ticks(0) });
   const ac = new AbortController();
-  const run = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 1_000, persist: process.env.LAT_PERSIST !== "0" });
+  const run = floor ? relay(keys.ticks(0), syms.map((s) => keys.bars(s)), ac.signal) : runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 1_000, persist: process.env.LAT_PERSIST !== "0" });
   // Reader of the bar-event streams in its own process (as the web's hub is), so the builder's work in
   // this process does not delay the receipt being measured.
   const boundaryAt = new Map<number, number>();
@@ -203,6 +214,29 @@ async function completion(): Promise<{ p50: number; p99: number; max: number; sa
   if (lat.length < expected * 0.99) throw new Error(`only ${lat.length} of ${expected} closed bars observed`);
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), max: Math.max(...lat), samples: lat.length, gcs: gcPauses.length, gcMaxMs: Math.max(0, ...gcPauses) };
 }
+
+/** The floor's stand-in for the builder: each input entry → one closed (clock entry) or forming 1m bar event per symbol. */
+async function relay(input: string, outputs: string[], signal: AbortSignal): Promise<void> {
+  const r = client();
+  const pub = client();
+  let last = "0";
+  while (!signal.aborted) {
+    const res = (await r.xread("COUNT", 100, "BLOCK", 200, "STREAMS", input, last)) as [string, [string, string[]][]][] | null;
+    for (const [id, fields] of res?.[0]?.[1] ?? []) {
+      last = id;
+      const entry = decodeEntry(id, fields);
+      const clock = entry.clock;
+      const closing = entry.ticks.length === 0;
+      const ts = closing ? clock - 60_000 : Math.floor(clock / 60_000) * 60_000;
+      const bars = [{ tf: "1m", ts, open: 1, high: 1, low: 1, close: 1, volume: 0, vwap: null, trades: 0, status: closing ? "closed" : "forming", flat: false }];
+      await publishBarEvents(
+        pub,
+        outputs.map((key) => ({ key, payload: JSON.stringify({ symbol: key, clock, receivedAt: null, bars }) })),
+      );
+    }
+  }
+}
+
 
 /** Tick → browser over bars.live in Chromium with 50 subscriptions. */
 async function browserLatency(): Promise<{ p50: number; p99: number; samples: number } | null> {
@@ -318,11 +352,15 @@ try {
   }
   const printCount = ticks.length;
   ticks.length = 0; // the throughput phase's 1.7M prints would only slow the collector down from here on
-  let c: Awaited<ReturnType<typeof completion>> | null = null;
+  let c: CloseLatency | null = null;
+  let cf: CloseLatency | null = null;
   if (runs("completion")) {
     log(`bar completion latency: ${LAT_SYMBOLS} symbols × ${LAT_MINUTES} minutes`);
-    c = await completion();
+    c = await closeLatency();
     log(`  p50 ${c.p50.toFixed(2)} ms, p99 ${c.p99.toFixed(2)} ms`);
+    log("transport floor: the same streams, cadence and reader, a relay instead of the builder");
+    cf = await closeLatency(true);
+    log(`  p50 ${cf.p50.toFixed(2)} ms, p99 ${cf.p99.toFixed(2)} ms`);
   }
   let b: Awaited<ReturnType<typeof browserLatency>> = null;
   if (runs("browser")) {
@@ -341,6 +379,8 @@ try {
     bar_completion_p99_ms: fixed(c?.p99),
     bar_completion_max_ms: fixed(c?.max),
     bar_completion_samples: c?.samples ?? 0,
+    bar_completion_floor_p50_ms: fixed(cf?.p50),
+    bar_completion_floor_p99_ms: fixed(cf?.p99),
     bar_completion_gc_pauses: c?.gcs ?? null,
     bar_completion_gc_max_ms: fixed(c?.gcMaxMs),
     tick_to_browser_p50_ms: b?.p50 ?? null,

@@ -80,6 +80,9 @@ async function loadDayMinutes(symbols: string[], from: number): Promise<Map<stri
   return out;
 }
 
+/** Quiet time after a step before the idle collection (see the read loop). */
+const IDLE_SCAVENGE_DELAY_MS = 20;
+
 type XReadReply = [string, [string, string[]][]][] | null;
 
 export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
@@ -246,14 +249,23 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
     log.info({ replayed: processed }, "pending entries replayed; reading new ticks");
 
     const scavenge = createIdleScavenger();
+    let idleTimer: NodeJS.Timeout | undefined;
     while (!stop.aborted) {
       const r = (await redis.xreadgroup("GROUP", BAR_BUILDER_GROUP, consumer, "COUNT", count, "BLOCK", blockMs, "STREAMS", streamKey, ">")) as XReadReply;
+      clearTimeout(idleTimer);
       const entries = r?.[0]?.[1] ?? [];
       if (entries.length > 0) await handle(entries);
       await publishStatus();
-      // Caught up (a short read): collect the young generation now rather than in the next step.
-      if (entries.length < count && scavenge?.()) m.idleScavenges.inc();
+      // Caught up (a short read): if nothing comes for a while, collect the young generation then, rather
+      // than in the middle of the next step. Not at once: the readers of the events just published, and
+      // this step's storage, need the CPU first.
+      if (entries.length < count && scavenge) {
+        idleTimer = setTimeout(() => {
+          if (scavenge()) m.idleScavenges.inc();
+        }, IDLE_SCAVENGE_DELAY_MS);
+      }
     }
+    clearTimeout(idleTimer);
     await stored;
     if (persistError) throw persistError;
     await publishStatus(true).catch(() => undefined);
