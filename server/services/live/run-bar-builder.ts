@@ -199,11 +199,19 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
         const clock = entries.reduce((a, e) => Math.max(a, e.clock), 0);
         const out: { key: string; payload: string }[] = [];
         for (const [sym, bars] of step.events) {
-          if (bars.length === 0) continue;
-          out.push({ key: keys.bars(sym), payload: JSON.stringify({ symbol: sym, clock, receivedAt: step.receivedAt, bars }) });
-          for (const b of bars) if (b.status !== "forming") m.bars.inc({ status: b.status, tf: b.tf });
+          if (bars.length > 0) out.push({ key: keys.bars(sym), payload: JSON.stringify({ symbol: sym, clock, receivedAt: step.receivedAt, bars }) });
         }
-        await publishBarEvents(commands, out);
+        const published = publishBarEvents(commands, out);
+        // Counted while the events travel (a labelled counter costs a label lookup per call: once per label set).
+        const closedByLabel = new Map<string, number>();
+        for (const bars of step.events.values()) {
+          for (const b of bars) if (b.status !== "forming") closedByLabel.set(`${b.status}|${b.tf}`, (closedByLabel.get(`${b.status}|${b.tf}`) ?? 0) + 1);
+        }
+        for (const [label, n] of closedByLabel) {
+          const [status, tf] = label.split("|") as [string, string];
+          m.bars.inc({ status, tf }, n);
+        }
+        await published;
       }
       for (const r of step.rejects) m.rejects.inc({ reason: r.reason });
       opts.onStep?.(step, raw.length);
