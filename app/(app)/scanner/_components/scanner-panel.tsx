@@ -119,33 +119,38 @@ export function ScannerPanel() {
           {saved.data?.length === 0 ? <p className="muted">None yet. Write a scan or pick a preset, then save it.</p> : null}
           <ul style={{ listStyle: "none", padding: 0, margin: 0 }} data-testid="saved-scans">
             {saved.data?.map((s) => (
-              <li key={s.id} className="row" style={{ padding: "4px 0", borderBottom: "1px solid var(--border)" }}>
-                <button
-                  type="button"
-                  className="btn small"
-                  aria-pressed={activeScan === s.id}
-                  onClick={() => {
-                    setText(s.text);
-                    setName(s.name);
-                    setActiveScan(s.id);
-                  }}
-                >
-                  {s.name}
-                </button>
-                <span className="muted">v{s.version}</span>
-                <span className="spacer" />
-                {s.shareToken ? (
-                  <button type="button" className="btn small" aria-label={`Stop sharing ${s.name}`} title="Revoke the read-only link" onClick={() => unshare.mutate({ id: s.id })}>
-                    Unshare
+              <li key={s.id} style={{ padding: "4px 0", borderBottom: "1px solid var(--border)" }}>
+                {/* One line per scan (a long name is cut, the actions stay beside it); the share link goes below. */}
+                <div className="row" style={{ flexWrap: "nowrap" }}>
+                  <button
+                    type="button"
+                    className="btn small"
+                    title={s.name}
+                    style={{ minWidth: 0, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}
+                    aria-pressed={activeScan === s.id}
+                    onClick={() => {
+                      setText(s.text);
+                      setName(s.name);
+                      setActiveScan(s.id);
+                    }}
+                  >
+                    {s.name}
                   </button>
-                ) : (
-                  <button type="button" className="btn small" aria-label={`Share ${s.name}`} title="Create a read-only link for signed-in users" onClick={() => share.mutate({ id: s.id })}>
-                    Share
+                  <span className="muted">v{s.version}</span>
+                  <span className="spacer" />
+                  {s.shareToken ? (
+                    <button type="button" className="btn small" aria-label={`Stop sharing ${s.name}`} title="Revoke the read-only link" onClick={() => unshare.mutate({ id: s.id })}>
+                      Unshare
+                    </button>
+                  ) : (
+                    <button type="button" className="btn small" aria-label={`Share ${s.name}`} title="Create a read-only link for signed-in users" onClick={() => share.mutate({ id: s.id })}>
+                      Share
+                    </button>
+                  )}
+                  <button type="button" className="btn small danger" aria-label={`Delete ${s.name}`} onClick={() => remove.mutate({ id: s.id })}>
+                    ×
                   </button>
-                )}
-                <button type="button" className="btn small danger" aria-label={`Delete ${s.name}`} onClick={() => remove.mutate({ id: s.id })}>
-                  ×
-                </button>
+                </div>
                 {s.shareToken ? (
                   <input
                     className="input mono"
@@ -153,7 +158,7 @@ export function ScannerPanel() {
                     aria-label={`Share link for ${s.name}`}
                     value={shareUrl(s.shareToken)}
                     onFocus={(e) => e.currentTarget.select()}
-                    style={{ width: "100%", fontSize: 11 }}
+                    style={{ width: "100%", fontSize: 11, marginTop: 4 }}
                   />
                 ) : null}
               </li>
