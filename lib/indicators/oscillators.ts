@@ -10,8 +10,8 @@
  * - MOM (TA_MOM): x − x[t−p] (lookback p).
  */
 import type { CloseBar, HlcBar, IncrementalIndicator, Snapshot } from "./core";
-import { argMaxNewest, argMinNewest, assertPeriod, assertSameLength, Incremental, isMissing, WindowExtreme } from "./core";
-import type { IndicatorCache } from "./shared";
+import { assertPeriod, assertSameLength, Incremental, isMissing, WindowExtreme } from "./core";
+import { hlcExtremes, type IndicatorCache } from "./shared";
 
 // ─── CCI ────────────────────────────────────────────────────────────────────────────────
 
@@ -293,76 +293,15 @@ export function willr(
 ): Float64Array {
   assertSameLength(high, low, close);
   assertPeriod("period", period);
-  if (cache) {
-    // WillrState's arithmetic on the shared extremes; a NaN extreme (gap or warm-up) gives NaN through it.
-    const { highest: hh, lowest: ll } = cache.hlcExtremes(high, low, close, period);
-    for (let i = 0; i < close.length; i++) {
-      const highest = hh[i]!;
-      const diff = (highest - ll[i]!) / -100.0;
-      out[i] = diff !== 0.0 ? (highest - close[i]!) / diff : 0.0;
-    }
-    return out;
-  }
-  // WillrState as one tight loop (bit-identical). The window extremes follow TA-Lib: keep the index of the
-  // current highest/lowest and rescan the window only when that index leaves it.
+  // The window extremes (shared.ts hlcExtremes: TA-Lib's tracking, NaN at a gap and in the warm-up), from the
+  // pass's cache or into `out` and one scratch array, then WillrState's arithmetic (bit-identical; a NaN extreme
+  // gives NaN through it).
   const n = close.length;
-  let segStart = 0; // first bar of the current clean segment
-  let hiIdx = -1;
-  let loIdx = -1;
-  let highest = 0;
-  let lowest = 0;
+  const { highest: hh, lowest: ll } = cache ? cache.hlcExtremes(high, low, close, period) : hlcExtremes(high, low, close, period, { highest: out, lowest: new Float64Array(n) });
   for (let i = 0; i < n; i++) {
-    if (i - segStart >= period) {
-      // Steady state: the same updates without the warm-up branches, until the next gap.
-      for (; i < n; i++) {
-        const h = high[i]!;
-        const l = low[i]!;
-        const c = close[i]!;
-        if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) break;
-        const trailing = i - period + 1;
-        // A new extreme moves the index without a data-dependent branch (+(cond) is 0 or 1; it mispredicts often).
-        if (hiIdx < trailing) hiIdx = argMaxNewest(high, trailing, i);
-        else hiIdx += +(h >= highest) * (i - hiIdx);
-        highest = high[hiIdx]!;
-        if (loIdx < trailing) loIdx = argMinNewest(low, trailing, i);
-        else loIdx += +(l <= lowest) * (i - loIdx);
-        lowest = low[loIdx]!;
-        const diff = (highest - lowest) / -100.0;
-        out[i] = diff !== 0.0 ? (highest - c) / diff : 0.0;
-      }
-      if (i === n) break;
-    }
-    const h = high[i]!;
-    const l = low[i]!;
-    const c = close[i]!;
-    if (!(Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c))) {
-      segStart = i + 1;
-      hiIdx = -1;
-      loIdx = -1;
-      out[i] = NaN;
-      continue;
-    }
-    const trailing = i - period + 1 > segStart ? i - period + 1 : segStart;
-    if (hiIdx < trailing) {
-      hiIdx = argMaxNewest(high, trailing, i);
-      highest = high[hiIdx]!;
-    } else if (h >= highest) {
-      highest = h;
-      hiIdx = i;
-    }
-    if (loIdx < trailing) {
-      loIdx = argMinNewest(low, trailing, i);
-      lowest = low[loIdx]!;
-    } else if (l <= lowest) {
-      lowest = l;
-      loIdx = i;
-    }
-    if (i - segStart + 1 < period) {
-      out[i] = NaN;
-      continue;
-    }
-    const diff = (highest - lowest) / -100.0;
-    out[i] = diff !== 0.0 ? (highest - c) / diff : 0.0;
+    const highest = hh[i]!;
+    const diff = (highest - ll[i]!) / -100.0;
+    out[i] = diff !== 0.0 ? (highest - close[i]!) / diff : 0.0;
   }
   return out;
 }

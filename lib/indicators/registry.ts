@@ -611,8 +611,8 @@ export function getIndicator(id: string): IndicatorDef {
   return INDICATORS[id] as unknown as IndicatorDef;
 }
 
-/** Indicators whose compute leaves intermediates in an IndicatorCache for others (ADX: the ATR of its period; BBANDS: the SMA). */
-const SHARED_PRODUCERS: ReadonlySet<string> = new Set(["adx", "bbands"]);
+/** Indicators whose compute leaves intermediates in an IndicatorCache for others (ADX: the ATR of its period; BBANDS: the SMA; STOCH: the window extremes of WILLR). */
+const SHARED_PRODUCERS: ReadonlySet<string> = new Set(["adx", "bbands", "stoch"]);
 
 /**
  * Sort key for computing several indicators over the same bars with one IndicatorCache: 0 for an indicator that

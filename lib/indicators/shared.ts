@@ -163,11 +163,6 @@ export class IndicatorCache {
     return buf.length === n ? buf : buf.subarray(0, n);
   }
 
-  /** `hlcExtremes(high, low, close, period)` if this pass already has it (computed or provided). Do not write to it. */
-  hlcExtremesIfComputed(high: Float64Array, low: Float64Array, close: Float64Array, period: number): HlcExtremes | undefined {
-    return findEntry(this.hlc, high, low, close, period)?.value;
-  }
-
   /**
    * Buffers registered as `hlcExtremes(high, low, close, period)`, for a computation that tracks these extremes
    * anyway (STOCH's kernel) and must fill them before returning; undefined when this pass already has them.

@@ -136,15 +136,11 @@ export function stoch(
     assertPeriod("fastK", p.fastK);
     assertPeriod("period", p.slowK);
     assertPeriod("period", p.slowD);
-    const shared = cache?.hlcExtremesIfComputed(high, low, close, p.fastK);
-    if (shared) {
-      stochSmaSmaOfExtremes(shared.highest, shared.lowest, close, p.slowK, p.slowD, out.k, out.d);
-    } else {
-      // First user of the pass: the extremes are tracked here anyway (their branches leave the divider idle for
-      // raw %K), so they are stored for the next user (WILLR) instead of being computed in a pass of their own.
-      const ext = cache?.provideHlcExtremes(high, low, close, p.fastK);
-      stochSmaSma(high, low, close, p.fastK, p.slowK, p.slowD, out.k, out.d, ext?.highest, ext?.lowest);
-    }
+    // The extremes are tracked here anyway (their branches leave the divider idle for raw %K), so the first
+    // user of the pass stores them for WILLR instead of a pass of their own (registry `sharingOrder` puts STOCH
+    // first); when WILLR came first they are tracked again, as without a cache.
+    const ext = cache?.provideHlcExtremes(high, low, close, p.fastK);
+    stochSmaSma(high, low, close, p.fastK, p.slowK, p.slowD, out.k, out.d, ext?.highest, ext?.lowest);
     return out;
   }
   const s = new StochState(p); // validates the params
@@ -348,106 +344,6 @@ function stochSmaSma(
           kHead = kSize = 0; // a non-finite input resets the slow-%K SMA
           kTotal = 0;
         }
-      }
-    }
-    outK[i] = k;
-    outD[i] = d;
-  }
-}
-
-/**
- * stochSmaSma on window extremes computed beforehand (shared.ts `hlcExtremes`: NaN at a gap and during the
- * %K warm-up): the same arithmetic in the same order, so the result is bit-identical. A NaN extreme resets both
- * SMAs, which is what StochState does at a gap and a no-op during the warm-up that follows it.
- */
-function stochSmaSmaOfExtremes(
-  hh: Float64Array,
-  ll: Float64Array,
-  close: Float64Array,
-  slowK: number,
-  slowD: number,
-  outK: Float64Array,
-  outD: Float64Array,
-): void {
-  const n = close.length;
-  if (kScratch.length < slowK) kScratch = new Float64Array(slowK);
-  if (dScratch.length < slowD) dScratch = new Float64Array(slowD);
-  const kRing = kScratch;
-  const dRing = dScratch;
-  let kHead = 0;
-  let kSize = 0;
-  let kTotal = 0;
-  let dHead = 0;
-  let dSize = 0;
-  let dTotal = 0;
-  for (let i = 0; i < n; i++) {
-    if (kSize === slowK && dSize === slowD) {
-      // Steady state: both SMAs full. A bar whose raw %K or slow %K is not finite (a gap, an overflow) stops the
-      // loop before any update and is redone below.
-      for (; i < n; i++) {
-        const lowest = ll[i]!;
-        const diff = (hh[i]! - lowest) / 100.0;
-        const raw = diff !== 0.0 ? (close[i]! - lowest) / diff : 0.0;
-        if (!Number.isFinite(raw)) break;
-        const kt = kTotal + raw;
-        const kv = kt / slowK;
-        if (!Number.isFinite(kv)) break;
-        const dt = dTotal + kv;
-        const dv = dt / slowD;
-        if (Number.isNaN(dv)) break;
-        kRing[kHead] = raw;
-        kHead = kHead + 1 === slowK ? 0 : kHead + 1;
-        kTotal = kt - kRing[kHead]!;
-        dRing[dHead] = kv;
-        dHead = dHead + 1 === slowD ? 0 : dHead + 1;
-        dTotal = dt - dRing[dHead]!;
-        outK[i] = kv;
-        outD[i] = dv;
-      }
-      if (i === n) break;
-    }
-    const highest = hh[i]!;
-    const lowest = ll[i]!;
-    let k = NaN;
-    let d = NaN;
-    if (Number.isNaN(highest)) {
-      kHead = kSize = 0;
-      kTotal = 0;
-      dHead = dSize = 0;
-      dTotal = 0;
-    } else {
-      // FastKState
-      const diff = (highest - lowest) / 100.0;
-      const raw = diff !== 0.0 ? (close[i]! - lowest) / diff : 0.0;
-      if (Number.isFinite(raw)) {
-        // SmaState(slowK).next(raw)
-        kRing[kHead] = raw;
-        kHead = kHead + 1 === slowK ? 0 : kHead + 1;
-        kTotal += raw;
-        if (kSize === slowK || ++kSize === slowK) {
-          const kv = kTotal / slowK;
-          kTotal -= kRing[kHead]!;
-          if (Number.isFinite(kv)) {
-            // SmaState(slowD).next(kv)
-            dRing[dHead] = kv;
-            dHead = dHead + 1 === slowD ? 0 : dHead + 1;
-            dTotal += kv;
-            if (dSize === slowD || ++dSize === slowD) {
-              const dv = dTotal / slowD;
-              dTotal -= dRing[dHead]!;
-              if (!Number.isNaN(dv)) {
-                k = kv; // TA-Lib aligns %K with %D: both start at the total lookback
-                d = dv;
-              }
-            }
-          } else if (!Number.isNaN(kv)) {
-            dHead = dSize = 0; // a non-finite input resets the %D SMA
-            dTotal = 0;
-          }
-        }
-      } else if (!Number.isNaN(raw)) {
-        kHead = kSize = 0; // a non-finite input resets the slow-%K SMA
-        kTotal = 0;
       }
     }
     outK[i] = k;
