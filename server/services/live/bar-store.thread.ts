@@ -18,11 +18,10 @@ const { persist, streamKey, stateKey } = workerData as BarStoreThreadData;
 try {
   const commands = createRedis(serverEnv().REDIS_URL, "worker", { connectionName: "mss-live-store" });
   const queue: { id: number; job: PersistJob }[] = [];
-  let draining = false;
+  let draining: Promise<void> | null = null;
   let failed: string | null = null;
 
   const drain = async () => {
-    draining = true;
     while (queue.length > 0) {
       const batch = queue.splice(0, queue.length);
       try {
@@ -35,18 +34,17 @@ try {
         for (const b of batch) port.postMessage({ id: b.id, error: failed });
       }
     }
-    draining = false;
   };
 
   port.on("message", (m: BarStoreRequest) => {
     if (m.op === "store") {
       queue.push({ id: m.id, job: m.job });
-      if (!draining) void drain();
+      draining ??= drain().finally(() => (draining = null));
       return;
     }
     // close: after the queued steps, release the connections so the thread can end.
     void (async () => {
-      while (draining || queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+      await draining;
       await commands.quit().catch(() => undefined);
       await redis()
         .quit()

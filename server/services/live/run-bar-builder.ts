@@ -202,15 +202,8 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
           if (bars.length > 0) out.push({ key: keys.bars(sym), payload: JSON.stringify({ symbol: sym, clock, receivedAt: step.receivedAt, bars }) });
         }
         const published = publishBarEvents(commands, out);
-        // Counted while the events travel (a labelled counter costs a label lookup per call: once per label set).
-        const closedByLabel = new Map<string, number>();
-        for (const bars of step.events.values()) {
-          for (const b of bars) if (b.status !== "forming") closedByLabel.set(`${b.status}|${b.tf}`, (closedByLabel.get(`${b.status}|${b.tf}`) ?? 0) + 1);
-        }
-        for (const [label, n] of closedByLabel) {
-          const [status, tf] = label.split("|") as [string, string];
-          m.bars.inc({ status, tf }, n);
-        }
+        // Counted while the events travel, not before they leave.
+        for (const bars of step.events.values()) for (const b of bars) if (b.status !== "forming") m.bars.inc({ status: b.status, tf: b.tf });
         await published;
       }
       for (const r of step.rejects) m.rejects.inc({ reason: r.reason });
