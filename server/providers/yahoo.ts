@@ -1,12 +1,15 @@
+import createYahooFinance from "yahoo-finance2/createYahooFinance";
+import { ExtendedCookieJar } from "yahoo-finance2/lib/cookieJar";
+import chart from "yahoo-finance2/modules/chart";
 import { z } from "zod";
+import { unadjustSplits } from "@/lib/bars/adjust";
 import type { Timeframe } from "@/lib/bars/timeframe";
+import { childLogger } from "@/server/logger";
 import { BarBuilder } from "./bar-builder";
 import {
-  DEFAULT_USER_AGENT,
   joinUrl,
   parseJsonBody,
   parsePayload,
-  pathSegment,
   throwForStatus,
   vendorGet,
   type HttpContext,
@@ -19,6 +22,7 @@ import {
   type HttpProviderOptions,
   type ResilientHistoryProvider,
 } from "./shared";
+import { isVendorError } from "./errors";
 import { DAY_MS, isValidTimeZone, sessionDateUtc } from "./time";
 import {
   VendorPayloadError,
@@ -29,9 +33,13 @@ import {
 } from "./types";
 
 /**
- * Yahoo Finance chart API v8 (unofficial, no key):
- *   GET /v8/finance/chart/{symbol}?period1={s}&period2={s}&interval={i}&events=div,splits
+ * Yahoo Finance chart API v8 (unofficial, no key), called through `yahoo-finance2`'s chart module:
+ *   GET /v8/finance/chart/{symbol}?period1={s}&period2={s}&interval={i}&events=div|split&includePrePost=false
  *
+ * - The library builds the request, keeps Yahoo's cookies (one jar per adapter) and checks the
+ *   answer against its own schema; the fetch it calls is ours (yahooTransport), so every request
+ *   goes through the resilience layer (timeout, retries, breaker, budget), HTTP failures become our
+ *   typed errors, and the body is validated with zod before the library reads it.
  * - Timeframes: 1m, 5m, 15m, 1h (Yahoo "60m"), 1d. No 4h.
  * - One request per range, except intraday ranges, which are chunked: Yahoo serves at most 7 days
  *   of 1m bars per request (and only the last 30 days), 5m/15m only for the last 60 days, 60m for
@@ -39,9 +47,11 @@ import {
  *   unless `enforceLookback: false`.
  * - Corporate actions: `events.splits` (numerator/denominator → value) and `events.dividends`
  *   (amount) are returned as actions; `indicators.adjclose` → adjClose (daily only).
- * - Prices: Yahoo's OHLCV in the chart API are split-adjusted as of the request date (the
- *   4:1 AAPL split of 2020-08-31 shows 2020-08-28 closing at 124.81, not 499.23); adjclose is
- *   split- and dividend-adjusted. The split events are returned so callers can rebuild raw prices.
+ * - Prices: Yahoo's OHLCV in the chart API are split-adjusted as of the request date (after the
+ *   4:1 AAPL split of 2020-08-31, 2020-08-28 closes at 124.81, not 499.23); adjclose is split- and
+ *   dividend-adjusted. The adapter returns raw prices: it undoes every split after each bar, those
+ *   in the range (returned as actions) and those after it up to now, which it asks Yahoo for in one
+ *   more daily request when the range ends before now.
  * - Daily bars are stamped by Yahoo at the session open (13:30Z for NYSE); they are moved to the
  *   session date at 00:00 UTC using meta.exchangeTimezoneName. Daily requests ask for one extra
  *   day on each side (session opens east of UTC fall on the previous UTC date) and filter.
@@ -55,7 +65,8 @@ export interface YahooProviderOptions extends HttpProviderOptions {
 
 export const YAHOO_BASE_URL = "https://query1.finance.yahoo.com";
 
-const INTERVAL: Partial<Record<Timeframe, string>> = { "1m": "1m", "5m": "5m", "15m": "15m", "1h": "60m", "1d": "1d" };
+type YahooInterval = "1m" | "5m" | "15m" | "60m" | "1d";
+const INTERVAL: Partial<Record<Timeframe, YahooInterval>> = { "1m": "1m", "5m": "5m", "15m": "15m", "1h": "60m", "1d": "1d" };
 const TIMEFRAMES = Object.keys(INTERVAL) as Timeframe[];
 
 /** Longest span per request (intraday), a little under Yahoo's limits. */
@@ -160,37 +171,141 @@ function describeYahooError(body: unknown): string | null {
   return e.success ? `${e.data.code}: ${e.data.description}` : null;
 }
 
+// ---- yahoo-finance2 client and transport ------------------------------------------------------
+
+/** A yahoo-finance2 client with only the chart module (the library's other modules are not loaded). */
+const YahooClient = createYahooFinance({ modules: { chart } });
+type YahooClient = InstanceType<typeof YahooClient>;
+
+const libLog = childLogger("yahoo-finance2");
+const text = (args: unknown[]) => args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
+/**
+ * The library's log lines, sent to our logger. Its one warning on this runtime (it asks for
+ * Node >= 22 at construction while its package declares >= 20; the chart module is tested here on
+ * Node 20) goes to debug rather than warning at every start.
+ */
+const libraryLogger = {
+  info: (...a: unknown[]) => libLog.debug(text(a)),
+  debug: (...a: unknown[]) => libLog.debug(text(a)),
+  dir: (...a: unknown[]) => libLog.debug(text(a)),
+  warn: (...a: unknown[]) => (/Unsupported environment/.test(text(a)) ? libLog.debug(text(a)) : libLog.warn(text(a))),
+  error: (...a: unknown[]) => libLog.error(text(a)),
+};
+
+function createYahooClient(): YahooClient {
+  return new YahooClient({
+    cookieJar: new ExtendedCookieJar(), // per adapter, not the library's process-wide jar
+    validation: { logErrors: false, logOptionsErrors: false },
+    versionCheck: false, // no calls to the npm registry from a data worker
+    suppressNotices: ["yahooSurvey"],
+    logger: libraryLogger,
+  });
+}
+
+interface TransportOptions {
+  http: HttpContext;
+  /** Where requests go (the fake vendor in tests); undefined keeps the library's host. */
+  baseUrl: string | undefined;
+  userAgent: string | undefined;
+  now: () => number;
+  interval: YahooInterval;
+  /** The resilience layer's signal for this attempt (timeout and caller abort). */
+  signal: AbortSignal;
+}
+
+function requestUrl(input: Parameters<typeof fetch>[0]): string {
+  return typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+}
+
+/**
+ * The fetch yahoo-finance2 calls for one attempt. The library builds the request (URL, query,
+ * cookies); this sends it to `baseUrl` with the attempt's abort signal, turns HTTP failures into
+ * our typed errors (429 → rate limit with Retry-After, 5xx → transient, other 4xx → request error
+ * with Yahoo's own message) and validates the body with zod before the library reads it, so a
+ * changed payload fails with the path of the bad field instead of half-parsed bars.
+ */
+function yahooTransport(o: TransportOptions): typeof fetch {
+  return async (input, init) => {
+    const sent = new URL(requestUrl(input));
+    const url = o.baseUrl === undefined ? sent.href : joinUrl(o.baseUrl, sent.pathname) + sent.search;
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((v, k) => {
+      if (v !== "") headers[k] = v;
+    });
+    if (o.userAgent) headers["user-agent"] = o.userAgent;
+
+    const res = await vendorGet(o.http, url, { headers, signal: o.signal });
+    throwForStatus(o.http, res, { now: o.now(), describe: describeYahooError });
+    const body = parsePayload(o.http, ZChart, parseJsonBody(o.http, res, "chart"), "chart");
+    const { result, error } = body.chart;
+    if (error) throw new VendorRequestError("yahoo", res.status, `${error.code}: ${error.description}`);
+    if (!result) throw new VendorPayloadError("yahoo", "chart: invalid payload at chart.result: null without chart.error");
+    const granularity = result[0]!.meta.dataGranularity;
+    if (granularity && normalizeInterval(granularity) !== o.interval) {
+      throw new VendorPayloadError("yahoo", `chart: asked for interval ${o.interval} but meta.dataGranularity is ${granularity}`);
+    }
+
+    const forward = new Headers({ "content-type": res.contentType || "application/json" });
+    for (const c of res.headers.getSetCookie()) forward.append("set-cookie", c);
+    return new Response(res.text, { status: res.status, headers: forward });
+  };
+}
+
+const ZLibraryIssue = z.object({
+  instancePath: z.string().optional(),
+  message: z.string().optional(),
+  params: z.object({ missing: z.array(z.string()).optional() }).optional(),
+});
+
+/** The library checks `chart.result[0]`; its JSON pointer "/meta/x/0" becomes "chart.result[0].meta.x[0]". */
+function libraryPath(pointer: string | undefined): string {
+  const parts = (pointer ?? "").split("/").filter(Boolean);
+  return "chart.result[0]" + parts.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("");
+}
+
+/**
+ * What the chart module threw, as one of our errors: our own (from the transport) and aborts pass
+ * through; the library's schema check failing is a VendorPayloadError listing its findings.
+ */
+function libraryError(err: unknown, signal: AbortSignal): unknown {
+  if (signal.aborted || isVendorError(err) || !(err instanceof Error)) return err;
+  if (err.name === "FailedYahooValidationError") {
+    const issues = z.array(ZLibraryIssue).safeParse((err as Error & { errors?: unknown }).errors);
+    const list = (issues.success ? issues.data : []).slice(0, 3).map((i) => {
+      const missing = i.params?.missing?.length ? ` (${i.params.missing.join(", ")})` : "";
+      return `at ${libraryPath(i.instancePath)}: ${i.message ?? "invalid"}${missing}`;
+    });
+    return new VendorPayloadError("yahoo", `chart: yahoo-finance2 rejected the payload${list.length ? ` ${list.join("; ")}` : ""}`);
+  }
+  if (err.name === "InvalidOptionsError") return new VendorRequestError("yahoo", 400, `chart: ${err.message}; request not sent`);
+  return new VendorPayloadError("yahoo", `chart: yahoo-finance2: ${err.message}`);
+}
+
 // ---- adapter ---------------------------------------------------------------------------------
 
 export function createYahooProvider(opts: YahooProviderOptions = {}): ResilientHistoryProvider {
-  const baseUrl = opts.baseUrl ?? YAHOO_BASE_URL;
   const now = opts.now ?? Date.now;
   const http: HttpContext = { provider: "yahoo", fetch: opts.fetch ?? globalThis.fetch, secrets: [] };
   const resilience = resolveResilience("yahoo", opts.resilience, { requestsPerMinute: DEFAULT_REQUESTS_PER_MINUTE.yahoo, secrets: [] });
-  const headers = { "user-agent": opts.userAgent ?? DEFAULT_USER_AGENT };
+  const client = createYahooClient();
 
-  /** One chart request for [p1, p2) (epoch ms); returns the validated chart result (no timestamp = empty range). */
-  async function fetchChunk(symbol: string, interval: string, p1: number, p2: number, signal: AbortSignal | undefined, count: () => void) {
-    const url = new URL(joinUrl(baseUrl, `/v8/finance/chart/${pathSegment(symbol)}`));
-    url.searchParams.set("period1", String(Math.floor(p1 / 1000)));
-    url.searchParams.set("period2", String(Math.ceil(p2 / 1000)));
-    url.searchParams.set("interval", interval);
-    url.searchParams.set("events", "div,splits");
-    url.searchParams.set("includeAdjustedClose", "true");
-    url.searchParams.set("includePrePost", "false");
+  /**
+   * One chart request for [p1, p2) (epoch ms), made by yahoo-finance2's chart module through our
+   * transport (see yahooTransport). Returns the library's typed result (no timestamp = empty range).
+   */
+  async function fetchChunk(symbol: string, interval: YahooInterval, p1: number, p2: number, signal: AbortSignal | undefined, count: () => void) {
     return resilience.execute(async (s) => {
       count();
-      const res = await vendorGet(http, url.toString(), { headers, signal: s });
-      throwForStatus(http, res, { now: now(), describe: describeYahooError });
-      const body = parsePayload(http, ZChart, parseJsonBody(http, res, "chart"), "chart");
-      const { result, error } = body.chart;
-      if (error) throw new VendorRequestError("yahoo", res.status, `${error.code}: ${error.description}`);
-      if (!result) throw new VendorPayloadError("yahoo", "chart: invalid payload at chart.result: null without chart.error");
-      const r = result[0]!;
-      if (r.meta.dataGranularity && normalizeInterval(r.meta.dataGranularity) !== normalizeInterval(interval)) {
-        throw new VendorPayloadError("yahoo", `chart: asked for interval ${interval} but meta.dataGranularity is ${r.meta.dataGranularity}`);
+      const transport = yahooTransport({ http, baseUrl: opts.baseUrl, userAgent: opts.userAgent, now, interval, signal: s });
+      try {
+        return await client.chart(
+          symbol,
+          { period1: Math.floor(p1 / 1000), period2: Math.ceil(p2 / 1000), interval, events: "div|split", includePrePost: false, return: "object" },
+          { fetch: transport },
+        );
+      } catch (err) {
+        throw libraryError(err, s);
       }
-      return r;
     }, signal);
   }
 
@@ -230,33 +345,48 @@ export function createYahooProvider(opts: YahooProviderOptions = {}): ResilientH
         const r = await fetchChunk(symbol, interval, p1 - pad, p2 + pad, req.signal, count);
         const tz = r.meta.exchangeTimezoneName;
         const ts = r.timestamp ?? [];
-        const q = r.indicators.quote[0]!;
+        // The library drops Yahoo's `quote: [{}]` of an empty range; the transport has checked that
+        // a quote with equal-length arrays exists whenever there are timestamps.
+        const q = r.indicators.quote[0];
         const adj = daily ? r.indicators.adjclose?.[0]?.adjclose : undefined;
-        if (adj) sawAdj = true;
-        for (let i = 0; i < ts.length; i++) {
-          const open = q.open![i];
-          const high = q.high![i];
-          const low = q.low![i];
-          const close = q.close![i];
+        if (adj && ts.length > 0) sawAdj = true;
+        for (let i = 0; q && i < ts.length; i++) {
+          const open = q.open[i];
+          const high = q.high[i];
+          const low = q.low[i];
+          const close = q.close[i];
           if (open == null || high == null || low == null || close == null) continue; // Yahoo gap
           const t = daily ? sessionDateUtc(ts[i]! * 1000, tz) : ts[i]! * 1000;
           if (t < req.start || t >= req.end) continue;
           builder.push(
-            { ts: t, open, high, low, close, volume: q.volume![i] ?? 0, vwap: Number.NaN, trades: Number.NaN },
+            { ts: t, open, high, low, close, volume: q.volume[i] ?? 0, vwap: Number.NaN, trades: Number.NaN },
             adj?.[i] ?? Number.NaN,
           );
         }
         for (const s of Object.values(r.events?.splits ?? {})) {
-          const t = sessionDateUtc(s.date * 1000, tz);
+          const t = sessionDateUtc(s.date.getTime(), tz);
           if (t >= firstDay && t < req.end) actions.set(`split:${t}`, { symbol: req.symbol, ts: t, kind: "split", value: s.numerator / s.denominator });
         }
         for (const d of Object.values(r.events?.dividends ?? {})) {
-          const t = sessionDateUtc(d.date * 1000, tz);
+          const t = sessionDateUtc(d.date.getTime(), tz);
           if (t >= firstDay && t < req.end) actions.set(`dividend:${t}`, { symbol: req.symbol, ts: t, kind: "dividend", value: d.amount });
         }
       }
 
+      // Yahoo's quotes are split-adjusted as of today: undo every split after each bar, including
+      // splits after the range, which this range's answer does not list (one more request, for the
+      // split events from the range's end until now).
+      const splits = [...actions.values()].filter((a) => a.kind === "split");
+      const until = now();
+      if (until > req.end && builder.length > 0) {
+        const later = await fetchChunk(symbol, "1d", req.end - DAY_MS, until, req.signal, count);
+        for (const s of Object.values(later.events?.splits ?? {})) {
+          const t = sessionDateUtc(s.date.getTime(), later.meta.exchangeTimezoneName);
+          if (t >= req.end) splits.push({ symbol: req.symbol, ts: t, kind: "split", value: s.numerator / s.denominator });
+        }
+      }
       const { bars, adjClose } = builder.build();
+      unadjustSplits(bars, splits);
       return {
         bars,
         actions: [...actions.values()].sort((a, b) => a.ts - b.ts || a.kind.localeCompare(b.kind)),

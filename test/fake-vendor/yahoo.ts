@@ -17,9 +17,20 @@ function chartError(status: number, code: string, description: string): Reply {
   return json(status, { chart: { result: null, error: { code, description } } });
 }
 
-function meta(symbol: string, tz: string, interval: string, now: number) {
+/** Yahoo's session windows of the current day (NYSE: pre 04:00, regular 09:30–16:00, post to 20:00). */
+function tradingPeriods(now: number, tz: string, gmtoffset: number, timezone: string) {
+  const day = utcDay(now + gmtoffset * 1000);
+  const at = (minute: number) => Math.floor((tz === "UTC" ? day + minute * 60_000 : zonedToUtc(day, minute, tz)) / 1000);
+  const period = (from: number, to: number) => ({ timezone, start: at(from), end: at(to), gmtoffset });
+  return tz === "UTC"
+    ? { pre: period(0, 0), regular: period(0, 24 * 60 - 1), post: period(24 * 60 - 1, 24 * 60 - 1) }
+    : { pre: period(4 * 60, 9 * 60 + 30), regular: period(9 * 60 + 30, 16 * 60), post: period(16 * 60, 20 * 60) };
+}
+
+function meta(symbol: string, tz: string, interval: string, now: number, lastClose: number) {
   const crypto = tz === "UTC";
   const off = Math.round(tzOffsetMs(now, tz) / 1000);
+  const timezone = crypto ? "UTC" : off === -14400 ? "EDT" : "EST";
   return {
     currency: "USD",
     symbol,
@@ -30,9 +41,11 @@ function meta(symbol: string, tz: string, interval: string, now: number) {
     regularMarketTime: Math.floor(now / 1000),
     hasPrePostMarketData: !crypto,
     gmtoffset: off,
-    timezone: crypto ? "UTC" : off === -14400 ? "EDT" : "EST",
+    timezone,
     exchangeTimezoneName: tz,
+    regularMarketPrice: lastClose,
     priceHint: 2,
+    currentTradingPeriod: tradingPeriods(now, tz, off, timezone),
     dataGranularity: interval,
     range: "",
     validRanges: ["1d", "5d", "1mo", "3mo", "6mo", "1y", "2y", "5y", "10y", "ytd", "max"],
@@ -82,22 +95,34 @@ export const yahoo: VendorModule = {
     const to = p2 * 1000;
     const daily = tf === "1d";
 
+    // Like Yahoo's chart API, prices and volumes are split-adjusted as of now: a bar is divided by
+    // every split dated after it that has happened (registered bars and actions are raw).
+    const splits = (opts.actions ?? []).filter((a) => a.kind === "split" && a.ts <= ctx.now());
+    const adjusted = (bar: FakeBar): FakeBar => {
+      let f = 1;
+      for (const sp of splits) if (sp.ts > bar.ts) f *= sp.value;
+      if (f === 1) return bar;
+      return { ...bar, open: bar.open / f, high: bar.high / f, low: bar.low / f, close: bar.close / f, volume: Math.round(bar.volume * f) };
+    };
     const rows: { stamp: number; bar: FakeBar }[] = [];
     if (reg && tf) {
       const bars = daily ? collect(reg.source, symbol, tf, utcDay(from) - 2 * DAY_MS, to + 2 * DAY_MS) : collect(reg.source, symbol, tf, from, to);
       for (const bar of bars) {
         const stamp = daily ? dailyStamp(bar.ts, tz) : bar.ts;
-        if (stamp >= from && stamp < to) rows.push({ stamp, bar });
+        if (stamp >= from && stamp < to) rows.push({ stamp, bar: adjusted(bar) });
       }
     }
 
-    const m = meta(symbol, tz, interval, ctx.now());
+    const m = meta(symbol, tz, interval, ctx.now(), rows.at(-1)?.bar.close ?? 0);
     if (rows.length === 0) {
       return json(200, { chart: { result: [{ meta: m, indicators: { quote: [{}], ...(daily ? { adjclose: [{}] } : {}) } }], error: null } });
     }
 
     const events: { dividends?: Record<string, unknown>; splits?: Record<string, unknown> } = {};
+    // Like Yahoo, events only when asked for (`events=div|split`, or the older `div,splits`).
+    const wanted = params.events ?? "";
     for (const a of opts.actions ?? []) {
+      if (!wanted.includes(a.kind === "dividend" ? "div" : "split")) continue;
       const date = Math.floor(dailyStamp(a.ts, tz) / 1000);
       if (date * 1000 < utcDay(from) || date * 1000 >= to) continue;
       if (a.kind === "dividend") (events.dividends ??= {})[String(date)] = { amount: a.value, date };

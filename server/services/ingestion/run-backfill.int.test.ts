@@ -6,6 +6,7 @@ let vendor: FakeVendor;
 beforeAll(async () => {
   vendor = await startFakeVendor();
   process.env.BINANCE_BASE_URL = vendor.url; // read once by server/env on first use below
+  process.env.YAHOO_BASE_URL = vendor.url;
 });
 
 afterAll(async () => {
@@ -48,6 +49,39 @@ describe("runBackfill", () => {
 
     // Re-running the finished run does nothing.
     expect((await runBackfill({ runId: run.id })).status).toBe("succeeded");
+  });
+
+  it("stores Yahoo's split-adjusted daily quotes raw, with the split, whether the split is in the range or after it", async () => {
+    const { upsertSymbols } = await import("../market/upsert-symbols");
+    const { createIngestionRun } = await import("./runs");
+    const { runBackfill } = await import("./run-backfill");
+    const { db } = await import("../../db");
+    const source = syntheticBars({ seed: 11 });
+    const split = Date.parse("2024-07-15T00:00:00Z");
+    const symbols = ["YSPA", "YSPB"];
+    for (const s of symbols) vendor.registerBars("yahoo", s, "1d", source, { actions: [{ ts: split, kind: "split", value: 10 }] });
+    await upsertSymbols(symbols.map((symbol) => ({ symbol, assetClass: "stock" as const, provider: "yahoo" })));
+    const ranges = { YSPA: ["2024-05-01", "2024-08-01"], YSPB: ["2024-05-01", "2024-07-01"] } as const; // across / before the split
+    for (const s of symbols) {
+      const [a, b] = ranges[s as keyof typeof ranges];
+      const run = await createIngestionRun({ provider: "yahoo", kind: "backfill", symbols: [s], timeframe: "1d", rangeStart: new Date(`${a}T00:00:00Z`), rangeEnd: new Date(`${b}T00:00:00Z`) });
+      const r = await runBackfill({ runId: run.id });
+      const raw = source(s, "1d", Date.parse(`${a}T00:00:00Z`), Date.parse(`${b}T00:00:00Z`));
+      expect(r).toMatchObject({ status: "succeeded", rowsOut: raw.length, rowsQuarantined: 0 });
+      const stored = await db().$client`select (extract(epoch from ts) * 1000)::float8 as ts, close, volume from bars_1d where symbol = ${s} order by ts`;
+      expect(stored.map((x) => x.ts)).toEqual(raw.map((x) => x.ts));
+      stored.forEach((x, i) => {
+        expect(x.close).toBeCloseTo(raw[i]!.close, 9);
+        expect(Number(x.volume)).toBe(raw[i]!.volume);
+      });
+    }
+    // The split in YSPA's range is stored as a corporate action with its price factor.
+    const actions = await db().$client`select symbol, kind, value from corporate_actions where symbol in ('YSPA', 'YSPB') order by symbol`;
+    expect(actions).toEqual([{ symbol: "YSPA", kind: "split", value: 10 }]);
+    // Adjusted prices: ×0.1 before the split, ×1 from it; Yahoo's adjclose agrees, so nothing else is inferred.
+    const steps = await db().$client`select (extract(epoch from ts) * 1000)::float8 as ts, price_factor from adjustment_factors where symbol = 'YSPA' order by ts`;
+    expect(steps.map((x) => x.ts).slice(1)).toEqual([split]);
+    expect(steps.map((x) => x.price_factor)).toEqual([expect.closeTo(0.1, 12), 1]);
   });
 
   it("ends 'partial' when the vendor does not know one of the symbols", async () => {

@@ -1,5 +1,4 @@
 import { aggregate } from "@/lib/bars/aggregate";
-import { unadjustSplits } from "@/lib/bars/adjust";
 import { sliceColumns, type BarColumns } from "@/lib/bars/columns";
 import { createSimulator, type Simulator } from "@/lib/sim";
 import { serverEnv } from "../../env";
@@ -77,17 +76,7 @@ function vendorProvider(id: "yahoo" | "binance" | "alpaca" | "polygon"): History
     metrics().providerBreaker.set({ provider: id }, state.breaker === "closed" ? 0 : state.breaker === "half-open" ? 1 : 2);
     recordProviderState(state);
   });
-  if (id !== "yahoo") return p;
-  // Yahoo's chart quotes are split-adjusted: store raw prices (adjustment lives in adjustment_factors).
-  return {
-    id: p.id,
-    timeframes: p.timeframes,
-    async fetchBars(req) {
-      const r = await p.fetchBars(req);
-      unadjustSplits(r.bars, r.actions.filter((a) => a.kind === "split"));
-      return r;
-    },
-  };
+  return p;
 }
 
 /** One provider instance per process and id (its breaker and request budget are shared by all jobs). */
