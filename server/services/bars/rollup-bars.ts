@@ -83,9 +83,10 @@ export async function rollupFresh(
   const spans = opts.batches.map((b) => ({ ...b, ds: bucketStart(b.lo, top), de: bucketStart(b.hi, top) + wTop }));
   const neighbours = await sql.unsafe<{ symbol: string }[]>(
     `select s.symbol from unnest(string_to_array($1, chr(31)), $2::float8[], $3::float8[], $4::float8[], $5::float8[]) as s(symbol, lo, hi, ds, de)
-     where exists (select 1 from ${barTable(opts.fromTimeframe)} b where b.symbol = s.symbol
-                     and ((b.ts >= to_timestamp(s.ds / 1000) and b.ts < to_timestamp(s.lo / 1000))
-                       or (b.ts > to_timestamp(s.hi / 1000) and b.ts < to_timestamp(s.de / 1000))))`,
+     where exists (select 1 from ${barTable(opts.fromTimeframe)} b
+                   where b.symbol = s.symbol and b.ts >= to_timestamp(s.ds / 1000) and b.ts < to_timestamp(s.lo / 1000))
+        or exists (select 1 from ${barTable(opts.fromTimeframe)} b
+                   where b.symbol = s.symbol and b.ts > to_timestamp(s.hi / 1000) and b.ts < to_timestamp(s.de / 1000))`,
     [spans.map((b) => b.symbol).join("\u001f"), ...(["lo", "hi", "ds", "de"] as const).map((k) => `{${spans.map((b) => b[k]).join(",")}}`)],
   );
   const withNeighbours = new Set(neighbours.map((r) => r.symbol));
