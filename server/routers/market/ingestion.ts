@@ -27,6 +27,8 @@ const ZRun = z.object({
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),
   durationMs: z.number().nullable(),
+  /** Running runs: seconds left at the pace so far. */
+  etaSeconds: z.number().nullable(),
 });
 
 export const ZStartBackfillInput = z

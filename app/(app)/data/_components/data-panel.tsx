@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import { fmtInt, fmtUtc } from "@/components/ui/format";
+import { fmtDuration, fmtInt, fmtUtc } from "@/components/ui/format";
 import { useTRPC } from "@/components/providers/trpc";
 import { ImportCsvForm } from "./import-csv-form";
 
@@ -70,7 +70,7 @@ export function DataPanel({ canWrite }: { canWrite: boolean }) {
                 <th>Class</th>
                 <th>Sector</th>
                 <th>Provider</th>
-                <th>Last bar (1d)</th>
+                <th>Last day</th>
                 <th className="num">Last close</th>
                 <th className="num">Daily bars</th>
                 <th>Data quality</th>
@@ -105,9 +105,13 @@ export function DataPanel({ canWrite }: { canWrite: boolean }) {
                   <td className="mono">
                     <Link href={`/symbols/${encodeURIComponent(s.symbol)}`}>{s.symbol}</Link>
                   </td>
-                  <td>{s.name ?? "—"}</td>
+                  <td className="clip" style={{ maxWidth: 210 }} title={s.name ?? undefined}>
+                    {s.name ?? "—"}
+                  </td>
                   <td>{s.assetClass}</td>
-                  <td>{s.sector ?? "—"}</td>
+                  <td className="clip" style={{ maxWidth: 170 }} title={s.sector ?? undefined}>
+                    {s.sector ?? "—"}
+                  </td>
                   <td>{s.provider}</td>
                   <td>{s.lastBarTs ? fmtUtc(s.lastBarTs).slice(0, 10) : <span className="muted">no data</span>}</td>
                   <td className="num">{s.lastClose?.toFixed(2) ?? "—"}</td>
@@ -149,34 +153,38 @@ export function DataPanel({ canWrite }: { canWrite: boolean }) {
         <table className="data" data-testid="runs-table">
           <thead>
             <tr>
-              <th>Started</th>
+              <th>Started (UTC)</th>
+              <th>Status</th>
               <th>Kind</th>
               <th>Provider</th>
               <th>Symbols</th>
               <th>TF</th>
               <th>Range</th>
-              <th style={{ width: 160 }}>Progress</th>
-              <th className="num">Rows in</th>
-              <th className="num">Stored</th>
+              <th style={{ width: 200 }}>Progress</th>
+              <th className="num" title="Rows stored of rows received">Stored / in</th>
               <th className="num">Quarantined</th>
               <th className="num">Duration</th>
-              <th>Status</th>
             </tr>
           </thead>
           <tbody>
             {runs.data?.length === 0 ? (
               <tr>
-                <td colSpan={12} className="muted">
+                <td colSpan={11} className="muted">
                   No ingestion runs yet.
                 </td>
               </tr>
             ) : null}
             {runs.data?.map((r) => (
               <tr key={r.id} title={r.error ?? undefined}>
-                <td>{fmtUtc(r.startedAt ?? r.createdAt)}</td>
+                <td>{fmtUtc(r.startedAt ?? r.createdAt).slice(0, 19)}</td>
+                <td>
+                  <span className={`badge ${r.status === "succeeded" ? "ok" : r.status === "failed" ? "bad" : "warn"}`} data-testid={`run-status-${r.id}`}>
+                    {r.status}
+                  </span>
+                </td>
                 <td>{r.kind}</td>
                 <td>{r.provider}</td>
-                <td className="mono" style={{ maxWidth: 180, overflow: "hidden", textOverflow: "ellipsis" }}>
+                <td className="mono clip" style={{ maxWidth: 170 }} title={r.symbols.join(", ")}>
                   {r.symbols.length > 3 ? `${r.symbols.slice(0, 3).join(", ")} +${r.symbols.length - 3}` : r.symbols.join(", ")}
                 </td>
                 <td>{r.timeframe}</td>
@@ -185,17 +193,15 @@ export function DataPanel({ canWrite }: { canWrite: boolean }) {
                   <div className="progress" role="progressbar" aria-label={`Progress of run ${r.id}`} aria-valuenow={Math.round(r.progress * 100)} aria-valuemin={0} aria-valuemax={100}>
                     <div style={{ width: `${Math.round(r.progress * 100)}%` }} />
                   </div>
-                  <span className="muted mono">{Math.round(r.progress * 100)}%</span>
-                </td>
-                <td className="num">{fmtInt(r.rowsIn)}</td>
-                <td className="num">{fmtInt(r.rowsOut)}</td>
-                <td className={`num ${r.rowsQuarantined > 0 ? "down" : ""}`}>{fmtInt(r.rowsQuarantined)}</td>
-                <td className="num">{r.durationMs !== null ? `${(r.durationMs / 1000).toFixed(1)} s` : "—"}</td>
-                <td>
-                  <span className={`badge ${r.status === "succeeded" ? "ok" : r.status === "failed" ? "bad" : "warn"}`} data-testid={`run-status-${r.id}`}>
-                    {r.status}
+                  <span className="muted mono">
+                    {Math.round(r.progress * 100)}%{r.etaSeconds !== null ? ` · ETA ${fmtDuration(Math.max(1, r.etaSeconds))}` : ""}
                   </span>
                 </td>
+                <td className="num">
+                  {fmtInt(r.rowsOut)} / {fmtInt(r.rowsIn)}
+                </td>
+                <td className={`num ${r.rowsQuarantined > 0 ? "down" : ""}`}>{fmtInt(r.rowsQuarantined)}</td>
+                <td className="num">{r.durationMs !== null ? `${(r.durationMs / 1000).toFixed(1)} s` : "—"}</td>
               </tr>
             ))}
           </tbody>
