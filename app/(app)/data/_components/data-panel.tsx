@@ -105,11 +105,11 @@ export function DataPanel({ canWrite }: { canWrite: boolean }) {
                   <td className="mono">
                     <Link href={`/symbols/${encodeURIComponent(s.symbol)}`}>{s.symbol}</Link>
                   </td>
-                  <td className="clip" style={{ maxWidth: 210 }} title={s.name ?? undefined}>
+                  <td className="clip" style={{ maxWidth: 170 }} title={s.name ?? undefined}>
                     {s.name ?? "—"}
                   </td>
                   <td>{s.assetClass}</td>
-                  <td className="clip" style={{ maxWidth: 170 }} title={s.sector ?? undefined}>
+                  <td className="clip" style={{ maxWidth: 150 }} title={s.sector ?? undefined}>
                     {s.sector ?? "—"}
                   </td>
                   <td>{s.provider}</td>
@@ -155,55 +155,72 @@ export function DataPanel({ canWrite }: { canWrite: boolean }) {
             <tr>
               <th>Started (UTC)</th>
               <th>Status</th>
-              <th>Kind</th>
-              <th>Provider</th>
+              <th>Run</th>
               <th>Symbols</th>
-              <th>TF</th>
               <th>Range</th>
-              <th style={{ width: 200 }}>Progress</th>
-              <th className="num" title="Rows stored of rows received">Stored / in</th>
-              <th className="num">Quarantined</th>
+              <th style={{ width: 150 }}>Progress</th>
+              <th className="num" title="Rows stored of rows received; quarantined rows below">Stored / in</th>
               <th className="num">Duration</th>
             </tr>
           </thead>
           <tbody>
             {runs.data?.length === 0 ? (
               <tr>
-                <td colSpan={11} className="muted">
+                <td colSpan={8} className="muted">
                   No ingestion runs yet.
                 </td>
               </tr>
             ) : null}
-            {runs.data?.map((r) => (
-              <tr key={r.id} title={r.error ?? undefined}>
-                <td>{fmtUtc(r.startedAt ?? r.createdAt).slice(0, 19)}</td>
-                <td>
-                  <span className={`badge ${r.status === "succeeded" ? "ok" : r.status === "failed" ? "bad" : "warn"}`} data-testid={`run-status-${r.id}`}>
-                    {r.status}
-                  </span>
-                </td>
-                <td>{r.kind}</td>
-                <td>{r.provider}</td>
-                <td className="mono clip" style={{ maxWidth: 170 }} title={r.symbols.join(", ")}>
-                  {r.symbols.length > 3 ? `${r.symbols.slice(0, 3).join(", ")} +${r.symbols.length - 3}` : r.symbols.join(", ")}
-                </td>
-                <td>{r.timeframe}</td>
-                <td>{r.rangeStart && r.rangeEnd ? `${fmtUtc(r.rangeStart).slice(0, 10)} → ${fmtUtc(r.rangeEnd).slice(0, 10)}` : "—"}</td>
-                <td>
-                  <div className="progress" role="progressbar" aria-label={`Progress of run ${r.id}`} aria-valuenow={Math.round(r.progress * 100)} aria-valuemin={0} aria-valuemax={100}>
-                    <div style={{ width: `${Math.round(r.progress * 100)}%` }} />
-                  </div>
-                  <span className="muted mono">
-                    {Math.round(r.progress * 100)}%{r.etaSeconds !== null ? ` · ETA ${fmtDuration(Math.max(1, r.etaSeconds))}` : ""}
-                  </span>
-                </td>
-                <td className="num">
-                  {fmtInt(r.rowsOut)} / {fmtInt(r.rowsIn)}
-                </td>
-                <td className={`num ${r.rowsQuarantined > 0 ? "down" : ""}`}>{fmtInt(r.rowsQuarantined)}</td>
-                <td className="num">{r.durationMs !== null ? `${(r.durationMs / 1000).toFixed(1)} s` : "—"}</td>
-              </tr>
-            ))}
+            {runs.data?.map((r) => {
+              const started = fmtUtc(r.startedAt ?? r.createdAt);
+              return (
+                <tr key={r.id} title={r.error ?? undefined}>
+                  <td>
+                    <div>{started.slice(0, 10)}</div>
+                    <div className="muted mono">{started.slice(11, 19)}</div>
+                  </td>
+                  <td>
+                    <span className={`badge ${r.status === "succeeded" ? "ok" : r.status === "failed" ? "bad" : "warn"}`} data-testid={`run-status-${r.id}`}>
+                      {r.status}
+                    </span>
+                  </td>
+                  <td>
+                    <div>{r.kind}</div>
+                    <div className="muted">
+                      {r.provider} · {r.timeframe}
+                    </div>
+                  </td>
+                  <td className="mono clip" style={{ maxWidth: 150 }} title={r.symbols.join(", ")}>
+                    {r.symbols.length > 3 ? `${r.symbols.slice(0, 3).join(", ")} +${r.symbols.length - 3}` : r.symbols.join(", ")}
+                  </td>
+                  <td>
+                    {r.rangeStart && r.rangeEnd ? (
+                      <>
+                        <div>{fmtUtc(r.rangeStart).slice(0, 10)} →</div>
+                        <div>{fmtUtc(r.rangeEnd).slice(0, 10)}</div>
+                      </>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td>
+                    <div className="progress" role="progressbar" aria-label={`Progress of run ${r.id}`} aria-valuenow={Math.round(r.progress * 100)} aria-valuemin={0} aria-valuemax={100}>
+                      <div style={{ width: `${Math.round(r.progress * 100)}%` }} />
+                    </div>
+                    <div className="muted mono">
+                      {Math.round(r.progress * 100)}%{r.etaSeconds !== null ? ` · ETA ${fmtDuration(Math.max(1, r.etaSeconds))}` : ""}
+                    </div>
+                  </td>
+                  <td className="num">
+                    <div>
+                      {fmtInt(r.rowsOut)} / {fmtInt(r.rowsIn)}
+                    </div>
+                    {r.rowsQuarantined > 0 ? <div className="down">{fmtInt(r.rowsQuarantined)} quarantined</div> : null}
+                  </td>
+                  <td className="num">{r.durationMs !== null ? `${(r.durationMs / 1000).toFixed(1)} s` : "—"}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
         </div>
