@@ -25,8 +25,19 @@ export interface CorporateActionRecord {
   value: number;
 }
 
+/** What the vendor says about the instrument alongside its bars (absent fields: the vendor does not say). */
+export interface InstrumentProfile {
+  name?: string;
+  exchange?: string;
+  /** Currency of the vendor's prices. */
+  currency?: string;
+  sector?: string;
+}
+
 export interface FetchBarsResult {
   bars: BarColumns;
+  /** Name, exchange, currency… as the vendor describes the instrument, when its answer carries them. */
+  profile?: InstrumentProfile;
   /** Corporate actions the vendor returned alongside the bars (may be empty). */
   actions: CorporateActionRecord[];
   /** Vendor-provided adjusted close per bar when available (same length as bars), else null. */

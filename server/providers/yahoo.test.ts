@@ -29,6 +29,7 @@ describe("yahoo adapter: recorded responses", () => {
     const r = await make().fetchBars(DAILY);
 
     expect(r.requests).toBe(1);
+    expect(r.profile).toEqual({ name: "Apple Inc.", exchange: "NasdaqGS", currency: "USD" });
     expect(r.bars.length).toBe(22); // the padding day 2020-08-05 is in the answer but outside [start, end)
     const iso = isoList(r.bars.ts);
     expect(iso[0]).toBe("2020-08-06T00:00:00.000Z"); // Yahoo stamped 13:30Z; session date at 00:00 UTC

@@ -30,6 +30,7 @@ import {
   type CorporateActionRecord,
   type FetchBarsRequest,
   type FetchBarsResult,
+  type InstrumentProfile,
 } from "./types";
 
 /**
@@ -111,6 +112,11 @@ const ZResult = z
       symbol: z.string(),
       exchangeTimezoneName: z.string().refine(isValidTimeZone, "unknown IANA time zone"),
       dataGranularity: z.string().optional(),
+      currency: z.string().regex(/^[A-Za-z]{3}$/, "not an ISO currency code").optional(),
+      longName: z.string().max(300).optional(),
+      shortName: z.string().max(300).optional(),
+      fullExchangeName: z.string().max(120).optional(),
+      exchangeName: z.string().max(120).optional(),
     }),
     timestamp: z.array(z.number().int()).optional(),
     events: z
@@ -281,6 +287,15 @@ function libraryError(err: unknown, signal: AbortSignal): unknown {
   return new VendorPayloadError("yahoo", `chart: yahoo-finance2: ${err.message}`);
 }
 
+/** Name, exchange and price currency from the chart's meta (checked by ZResult in the transport). */
+function yahooProfile(meta: { longName?: unknown; shortName?: unknown; fullExchangeName?: unknown; exchangeName?: unknown; currency?: unknown }): InstrumentProfile {
+  const text = (...xs: unknown[]) => xs.find((x): x is string => typeof x === "string" && x.trim() !== "")?.trim();
+  const name = text(meta.longName, meta.shortName);
+  const exchange = text(meta.fullExchangeName, meta.exchangeName);
+  const currency = text(meta.currency)?.toUpperCase();
+  return { ...(name ? { name } : {}), ...(exchange ? { exchange } : {}), ...(currency ? { currency } : {}) };
+}
+
 // ---- adapter ---------------------------------------------------------------------------------
 
 export function createYahooProvider(opts: YahooProviderOptions = {}): ResilientHistoryProvider {
@@ -340,9 +355,11 @@ export function createYahooProvider(opts: YahooProviderOptions = {}): ResilientH
       // Daily stamps are session opens in the exchange zone, which for some markets (Sydney,
       // Auckland) fall on the previous UTC date: ask one day wider and filter by session date.
       const pad = daily ? DAY_MS : 0;
+      let profile: InstrumentProfile | undefined;
       for (let p1 = req.start; p1 < req.end; p1 += span) {
         const p2 = Math.min(req.end, p1 + span);
         const r = await fetchChunk(symbol, interval, p1 - pad, p2 + pad, req.signal, count);
+        profile ??= yahooProfile(r.meta);
         const tz = r.meta.exchangeTimezoneName;
         const ts = r.timestamp ?? [];
         // The library drops Yahoo's `quote: [{}]` of an empty range; the transport has checked that
@@ -389,6 +406,7 @@ export function createYahooProvider(opts: YahooProviderOptions = {}): ResilientH
       unadjustSplits(bars, splits);
       return {
         bars,
+        ...(profile ? { profile } : {}),
         actions: [...actions.values()].sort((a, b) => a.ts - b.ts || a.kind.localeCompare(b.kind)),
         adjClose: daily && sawAdj ? adjClose : null,
         requests,

@@ -34,6 +34,7 @@ function meta(symbol: string, tz: string, interval: string, now: number, lastClo
   return {
     currency: "USD",
     symbol,
+    ...(crypto ? {} : { longName: `${symbol} Holdings Inc.`, shortName: `${symbol} Holdings` }),
     exchangeName: crypto ? "CCC" : "NMS",
     fullExchangeName: crypto ? "CCC" : "NasdaqGS",
     instrumentType: crypto ? "CRYPTOCURRENCY" : "EQUITY",

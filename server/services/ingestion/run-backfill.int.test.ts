@@ -60,7 +60,11 @@ describe("runBackfill", () => {
     const split = Date.parse("2024-07-15T00:00:00Z");
     const symbols = ["YSPA", "YSPB"];
     for (const s of symbols) vendor.registerBars("yahoo", s, "1d", source, { actions: [{ ts: split, kind: "split", value: 10 }] });
-    await upsertSymbols(symbols.map((symbol) => ({ symbol, assetClass: "stock" as const, provider: "yahoo" })));
+    // YSPA comes without a description; YSPB with a name a user gave it, which the vendor's must not replace.
+    await upsertSymbols([
+      { symbol: "YSPA", assetClass: "stock", provider: "yahoo" },
+      { symbol: "YSPB", name: "Our own name", assetClass: "stock", provider: "yahoo" },
+    ]);
     const ranges = { YSPA: ["2024-05-01", "2024-08-01"], YSPB: ["2024-05-01", "2024-07-01"] } as const; // across / before the split
     for (const s of symbols) {
       const [a, b] = ranges[s as keyof typeof ranges];
@@ -75,6 +79,13 @@ describe("runBackfill", () => {
         expect(Number(x.volume)).toBe(raw[i]!.volume);
       });
     }
+    // The vendor's description fills what the universe lacked, and nothing else.
+    const described = await db().$client`select symbol, name, exchange, currency from symbols where symbol in ('YSPA', 'YSPB') order by symbol`;
+    expect(described).toEqual([
+      { symbol: "YSPA", name: "YSPA Holdings Inc.", exchange: "NasdaqGS", currency: "USD" },
+      { symbol: "YSPB", name: "Our own name", exchange: "NasdaqGS", currency: "USD" },
+    ]);
+
     // The split in YSPA's range is stored as a corporate action with its price factor.
     const actions = await db().$client`select symbol, kind, value from corporate_actions where symbol in ('YSPA', 'YSPB') order by symbol`;
     expect(actions).toEqual([{ symbol: "YSPA", kind: "split", value: 10 }]);

@@ -6,6 +6,7 @@ import { db } from "../../db";
 import { logger } from "../../logger";
 import { VendorPayloadError, VendorRequestError } from "../../providers/types";
 import { writeBars } from "../bars/write-bars";
+import { fillSymbolProfile } from "../market/fill-symbol-profile";
 import { refreshAdjustments } from "../market/refresh-adjustments";
 import { getHistoryProvider } from "../providers/get-history-provider";
 import { enqueueRepairs } from "./enqueue-repairs";
@@ -65,9 +66,14 @@ export async function runBackfill(opts: { runId: string; jobId?: string; onProgr
     const m = meta.get(symbol);
     try {
       let symbolRows = 0;
+      let profiled = false;
       for (let a = start; a < end; a += chunk) {
         const b = Math.min(end, a + chunk);
         const res = await provider.fetchBars({ symbol, vendorSymbol: m?.providerIds?.[run.provider], timeframe, start: a, end: b });
+        if (res.profile && !profiled) {
+          profiled = true;
+          await fillSymbolProfile(symbol, res.profile, { pricesFrom: m?.provider === run.provider });
+        }
         const actionDays = new Set(res.actions.map((x) => x.ts));
         const w = await writeBars({
           timeframe,

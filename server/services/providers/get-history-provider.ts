@@ -29,7 +29,7 @@ function simProvider(): HistoryProvider {
       const i = index(req.symbol);
       const bars: BarColumns =
         req.timeframe === "1d" ? sim.daily(i, req.start, req.end) : req.timeframe === "1m" ? sim.minute(i, req.start, req.end) : aggregate(sim.minute(i, req.start, req.end), req.timeframe);
-      return { bars, actions: [], adjClose: null, requests: 0 };
+      return { bars, profile: { name: `Simulated ${req.symbol.slice(3)}`, exchange: "SIM", currency: "USD", sector: sim.symbol(i).sector }, actions: [], adjClose: null, requests: 0 };
     },
   };
 }
