@@ -70,9 +70,21 @@ export async function rollupBars(sql: Tx, opts: { symbols: string[]; from: numbe
  * no stored bars of the source timeframe lie next to the range inside the widest (top-level) bucket.
  * Where such neighbours exist, the edge buckets are rebuilt in SQL from the stored bars instead.
  */
+/** The bars of every higher timeframe, each level aggregated from the one below (1m→5m→…→1d). */
+export function aggregateLevels(bars: BarColumns, from: Timeframe): BarColumns[] {
+  const out: BarColumns[] = [];
+  let lower = bars;
+  for (const tf of higherTimeframes(from)) out.push((lower = aggregate(lower, tf)));
+  return out;
+}
+
 export async function rollupFresh(
   sql: TransactionSql,
-  opts: { batches: { symbol: string; bars: BarColumns; lo: number; hi: number }[]; fromTimeframe: Timeframe },
+  opts: {
+    /** `levels`: aggregateLevels of the batch's stored bars (lo/hi: their first and last ts). */
+    batches: { symbol: string; lo: number; hi: number; levels: BarColumns[] }[];
+    fromTimeframe: Timeframe;
+  },
 ): Promise<Record<string, number>> {
   const written: Record<string, number> = {};
   const levels = higherTimeframes(opts.fromTimeframe);
@@ -92,14 +104,12 @@ export async function rollupFresh(
   const withNeighbours = new Set(neighbours.map((r) => r.symbol));
 
   let lower = opts.fromTimeframe;
-  let current = opts.batches.map((b) => ({ ...b, agg: b.bars }));
-  for (const tf of levels) {
+  for (const [li, tf] of levels.entries()) {
     const w = TIMEFRAME_MS[tf];
     const rows: { symbol: string; bars: BarColumns }[] = [];
     const edges = new Map<string, { from: number; to: number; symbols: string[] }>();
-    current = current.map((b) => ({ ...b, agg: aggregate(b.agg, tf) })); // chained: each level from the previous
-    for (const b of current) {
-      const agg = b.agg;
+    for (const b of opts.batches) {
+      const agg = b.levels[li]!;
       if (!withNeighbours.has(b.symbol)) {
         if (agg.length > 0) rows.push({ symbol: b.symbol, bars: agg });
         continue;

@@ -9,7 +9,7 @@ import { db } from "../../db";
 import { BAR_COPY_COLUMNS, copyHeader, copyTrailer, encodeBarTuples, type CopyBatch } from "./copy-binary";
 import { bumpDataVersion, type DataScope } from "./data-version";
 import { invalidateDayChunks } from "./day-chunks";
-import { barTable, rollupBars, rollupFresh } from "./rollup-bars";
+import { aggregateLevels, barTable, rollupBars, rollupFresh } from "./rollup-bars";
 import { recordDqFindings } from "./record-dq-findings";
 
 export interface WriteBarsBatch {
@@ -51,6 +51,8 @@ interface PendingBatch extends CopyBatch {
   lo: number;
   hi: number;
   checked: boolean;
+  /** Higher-timeframe aggregates of the kept bars, built while the COPY streams (fresh path only). */
+  levels?: BarColumns[];
 }
 
 /** [min, max] ts of the (kept) rows; [+∞, −∞] when none. */
@@ -115,11 +117,15 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
     const [lo, hi] = tsRange(b.bars);
     if (lo <= hi) copyBatches.push({ symbol: b.symbol, bars: b.bars, assetClass: b.assetClass, actionDays: b.actionDays, lo, hi, checked: false });
   }
-  const copyInto = (tx: TransactionSql, target: string, batches: PendingBatch[]) =>
+  const rollup = opts.rollup !== false && opts.timeframe !== "1d";
+  // On the fresh path the rollup's in-memory aggregates are built here too, batch by batch, while the
+  // server is still ingesting the COPY: the client would otherwise build them after it, server idle.
+  const copyInto = (tx: TransactionSql, target: string, batches: PendingBatch[], aggregates = false) =>
     copyRows(tx, target, function* () {
       for (const b of batches) {
         check(b);
         yield* encodeBarTuples([b], opts.source);
+        if (aggregates && b.lo <= b.hi) b.levels = aggregateLevels(b.keep ? filterColumns(b.bars, b.keep) : b.bars, opts.timeframe);
       }
     });
 
@@ -137,12 +143,11 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
       const fresh = copyBatches.filter((b) => !overlap.has(b.symbol));
       const stale = copyBatches.filter((b) => overlap.has(b.symbol));
       const count = (bs: CopyBatch[]) => bs.reduce((a, b) => a + (b.keep ? b.keep.reduce((x, k) => x + k, 0) : b.bars.length), 0);
-      const rollup = opts.rollup !== false && opts.timeframe !== "1d";
       let directBatches: typeof fresh = [];
       if (fresh.length > 0) {
         await tx.unsafe("savepoint direct_copy");
         try {
-          await copyInto(tx, table, fresh);
+          await copyInto(tx, table, fresh, rollup);
           result.path.direct = count(fresh);
           result.rowsOut += result.path.direct;
           directBatches = fresh;
@@ -180,7 +185,7 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
       }
       if (rollup && directBatches.length > 0) {
         // Built from the stored bars only: quarantined ones are not used downstream.
-        const stored = directBatches.filter((b) => b.lo <= b.hi).map((b) => (b.keep ? { ...b, bars: filterColumns(b.bars, b.keep) } : b));
+        const stored = directBatches.filter((b) => b.lo <= b.hi).map((b) => ({ symbol: b.symbol, lo: b.lo, hi: b.hi, levels: b.levels! }));
         const r = await rollupFresh(tx, { batches: stored, fromTimeframe: opts.timeframe });
         for (const [k, v] of Object.entries(r)) result.rollup[k] = (result.rollup[k] ?? 0) + v;
       }
