@@ -184,18 +184,18 @@ const YahooClient = createYahooFinance({ modules: { chart } });
 type YahooClient = InstanceType<typeof YahooClient>;
 
 const libLog = childLogger("yahoo-finance2");
-const text = (args: unknown[]) => args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
+const logText = (args: unknown[]) => args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
 /**
  * The library's log lines, sent to our logger. Its one warning on this runtime (it asks for
  * Node >= 22 at construction while its package declares >= 20; the chart module is tested here on
  * Node 20) goes to debug rather than warning at every start.
  */
 const libraryLogger = {
-  info: (...a: unknown[]) => libLog.debug(text(a)),
-  debug: (...a: unknown[]) => libLog.debug(text(a)),
-  dir: (...a: unknown[]) => libLog.debug(text(a)),
-  warn: (...a: unknown[]) => (/Unsupported environment/.test(text(a)) ? libLog.debug(text(a)) : libLog.warn(text(a))),
-  error: (...a: unknown[]) => libLog.error(text(a)),
+  info: (...a: unknown[]) => libLog.debug(logText(a)),
+  debug: (...a: unknown[]) => libLog.debug(logText(a)),
+  dir: (...a: unknown[]) => libLog.debug(logText(a)),
+  warn: (...a: unknown[]) => (/Unsupported environment/.test(logText(a)) ? libLog.debug(logText(a)) : libLog.warn(logText(a))),
+  error: (...a: unknown[]) => libLog.error(logText(a)),
 };
 
 function createYahooClient(): YahooClient {
@@ -289,10 +289,10 @@ function libraryError(err: unknown, signal: AbortSignal): unknown {
 
 /** Name, exchange and price currency from the chart's meta (checked by ZResult in the transport). */
 function yahooProfile(meta: { longName?: unknown; shortName?: unknown; fullExchangeName?: unknown; exchangeName?: unknown; currency?: unknown }): InstrumentProfile {
-  const text = (...xs: unknown[]) => xs.find((x): x is string => typeof x === "string" && x.trim() !== "")?.trim();
-  const name = text(meta.longName, meta.shortName);
-  const exchange = text(meta.fullExchangeName, meta.exchangeName);
-  const currency = text(meta.currency)?.toUpperCase();
+  const first = (...xs: unknown[]) => xs.find((x): x is string => typeof x === "string" && x.trim() !== "")?.trim();
+  const name = first(meta.longName, meta.shortName);
+  const exchange = first(meta.fullExchangeName, meta.exchangeName);
+  const currency = first(meta.currency)?.toUpperCase();
   return { ...(name ? { name } : {}), ...(exchange ? { exchange } : {}), ...(currency ? { currency } : {}) };
 }
 
