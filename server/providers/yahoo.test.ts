@@ -255,6 +255,17 @@ describe("yahoo adapter: generated data", () => {
     for (const q of fake.requests.slice(0, 2)) expect(Number(q.query.period2) - Number(q.query.period1)).toBeLessThanOrEqual(7 * 86_400);
   });
 
+  it("asks for 1h bars as Yahoo's 60m interval (which its meta may echo as 60m or 1h)", async () => {
+    const source = syntheticBars({ seed: 8 });
+    fake.registerBars("yahoo", "AMD", "1h", source);
+    const start = utc("2024-05-06");
+    const end = utc("2024-05-11");
+    const r = await make({ now: () => end }).fetchBars({ symbol: "AMD", timeframe: "1h", start, end });
+    expect(fake.requests[0]!.query.interval).toBe("60m");
+    expect(Array.from(r.bars.ts)).toEqual(source("AMD", "1h", start, end).map((b) => b.ts));
+    expect(r.bars.length).toBeGreaterThan(0);
+  });
+
   it("returns raw prices across a split in the range, with the split and dividend as actions", async () => {
     const source = syntheticBars({ seed: 5 });
     fake.registerBars("yahoo", "NVDA", "1d", source, {
