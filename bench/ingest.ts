@@ -12,8 +12,6 @@
  *   past days in the day-chunk cache; also reported reading Postgres only: bar_query_1m_month_pg_only_p99_ms).
  * Last stdout line: { fresh_rows_per_s, raw_copy_rows_per_s, fresh_vs_raw_copy, reupsert_vs_raw_copy, bar_query_p99_ms, … }
  */
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { benchDatabase, log, percentile } from "./_db";
 
 const quick = process.argv.includes("--quick");
@@ -25,7 +23,7 @@ const { createSimulator } = await import("@/lib/sim");
 const { db } = await import("@/server/db");
 const { writeBars } = await import("@/server/services/bars/write-bars");
 const { getBars } = await import("@/server/services/bars/get-bars");
-const { encodeBarCopy, BAR_COPY_COLUMNS } = await import("@/server/services/bars/copy-binary");
+const { copyBars, encodeBarTuples } = await import("@/server/services/bars/copy-binary");
 const { loadBundledData } = await import("@/server/services/market/load-bundled-data");
 type BarColumns = import("@/lib/bars/columns").BarColumns;
 
@@ -58,10 +56,7 @@ try {
   const rawCopy = (part: typeof batches) =>
     timed(async () => {
       await sql`truncate raw_copy_bars`;
-      await sql.begin(async (tx) => {
-        const w = await tx.unsafe(`copy raw_copy_bars (${BAR_COPY_COLUMNS}) from stdin (format binary)`).writable();
-        await pipeline(Readable.from(encodeBarCopy(part, "sim")), w);
-      });
+      await sql.begin((tx) => copyBars(tx, "raw_copy_bars", encodeBarTuples(part, "sim")));
     });
   // 2. Fresh backfill through the product path (one backfill-sized write of 10 symbols);
   // 3. then the same rows again (idempotent: nothing changes).

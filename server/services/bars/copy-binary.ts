@@ -1,5 +1,6 @@
+import type { TransactionSql } from "postgres";
 import type { BarColumns } from "@/lib/bars/columns";
-import { writeInt64, writeTimestamptz } from "./pg-binary";
+import { copyIn, writeInt64, writeTimestamptz } from "./pg-binary";
 
 /**
  * PostgreSQL binary COPY encoding for bar rows:
@@ -88,9 +89,15 @@ export function* encodeBarTuples(batches: readonly CopyBatch[], source: string, 
   }
 }
 
-/** Full COPY stream: header, tuples, trailer. */
-export function* encodeBarCopy(batches: readonly CopyBatch[], source: string): Generator<Buffer> {
-  yield copyHeader();
-  yield* encodeBarTuples(batches, source);
-  yield copyTrailer();
+/** Binary COPY of bar tuples into `table` (a bar table or a staging copy of one); see copyIn for failures. */
+export function copyBars(tx: TransactionSql, table: string, tuples: Iterable<Buffer>): Promise<void> {
+  return copyIn(
+    tx,
+    `copy ${table} (${BAR_COPY_COLUMNS}) from stdin (format binary)`,
+    (function* () {
+      yield copyHeader();
+      yield* tuples;
+      yield copyTrailer();
+    })(),
+  );
 }

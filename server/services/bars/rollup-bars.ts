@@ -1,10 +1,9 @@
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { Sql, TransactionSql } from "postgres";
 import { aggregate } from "@/lib/bars/aggregate";
 import { sliceColumns, type BarColumns } from "@/lib/bars/columns";
 import { higherTimeframes, TIMEFRAME_MS, bucketStart, type Timeframe } from "@/lib/bars/timeframe";
-import { BAR_COPY_COLUMNS, copyHeader, copyTrailer, encodeBarTuples } from "./copy-binary";
+import { copyBars, encodeBarTuples } from "./copy-binary";
+import { isCopyConflict } from "./pg-binary";
 
 export const barTable = (tf: Timeframe) => `bars_${tf}`;
 
@@ -136,27 +135,26 @@ export async function rollupFresh(
   return written;
 }
 
-/** COPY derived rows of one timeframe: directly when the table holds nothing in their spans, else staged + upserted. */
+/**
+ * COPY derived rows of one timeframe: directly when the table holds nothing in their spans, else
+ * (or when a concurrent writer filled those spans meanwhile) staged and upserted.
+ */
 async function copyRollupRows(sql: TransactionSql, tf: Timeframe, rows: { symbol: string; bars: BarColumns }[]): Promise<number> {
   const occupied = await sql.unsafe<{ n: number }[]>(
     `select count(*)::int as n from unnest(string_to_array($1, chr(31)), $2::float8[], $3::float8[]) as s(symbol, lo, hi)
      where exists (select 1 from ${barTable(tf)} b where b.symbol = s.symbol and b.ts >= to_timestamp(s.lo / 1000) and b.ts <= to_timestamp(s.hi / 1000))`,
     [rows.map((r) => r.symbol).join("\u001f"), `{${rows.map((r) => r.bars.ts[0]).join(",")}}`, `{${rows.map((r) => r.bars.ts[r.bars.length - 1]).join(",")}}`],
   );
-  const direct = (occupied[0]?.n ?? 1) === 0;
-  const target = direct ? barTable(tf) : `stage_${tf}`;
-  if (!direct) await sql.unsafe(`create temp table ${target} (like ${barTable(tf)} including defaults) on commit drop`);
-  const writable = await sql.unsafe(`copy ${target} (${BAR_COPY_COLUMNS}) from stdin (format binary)`).writable();
-  await pipeline(
-    Readable.from(
-      (function* () {
-        yield copyHeader();
-        yield* encodeBarTuples(rows, "rollup");
-        yield copyTrailer();
-      })(),
-    ),
-    writable,
-  );
-  if (direct) return rows.reduce((a, r) => a + r.bars.length, 0);
-  return (await sql.unsafe(`insert into ${barTable(tf)} as b select * from ${target} ${UPSERT_ROLLUP}`)).count;
+  if ((occupied[0]?.n ?? 1) === 0) {
+    try {
+      await copyBars(sql, barTable(tf), encodeBarTuples(rows, "rollup"));
+      return rows.reduce((a, r) => a + r.bars.length, 0);
+    } catch (err) {
+      if (!isCopyConflict(err)) throw err;
+    }
+  }
+  const stage = `stage_${tf}`;
+  await sql.unsafe(`create temp table ${stage} (like ${barTable(tf)} including defaults) on commit drop`);
+  await copyBars(sql, stage, encodeBarTuples(rows, "rollup"));
+  return (await sql.unsafe(`insert into ${barTable(tf)} as b select * from ${stage} ${UPSERT_ROLLUP}`)).count;
 }

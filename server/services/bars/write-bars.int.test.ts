@@ -100,3 +100,55 @@ describe("writeBars (real Postgres)", () => {
     expectSame(await getBars({ symbol: "WBA5", timeframe: "4h", limit: 100 }), aggregate(a, "4h"));
   });
 });
+
+describe("writeBars against a concurrent writer (real Postgres)", () => {
+  const NOW = Date.parse("2030-01-01T00:00:00Z");
+
+  /**
+   * Another transaction inserts rows in the range (so the writer's "is the range empty?" check sees
+   * nothing, and its direct COPY waits on those keys), then commits: the COPY fails with a unique
+   * violation after all its rows were sent. The write must fall back to the upsert path, not hang.
+   */
+  async function racing(insert: (sql: import("postgres").TransactionSql) => Promise<unknown>, write: () => Promise<unknown>) {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let inserted!: () => void;
+    const ready = new Promise<void>((r) => (inserted = r));
+    const other = db().$client.begin(async (tx) => {
+      await insert(tx);
+      inserted();
+      await held;
+    });
+    await Promise.race([ready, other]);
+    const writing = write();
+    await new Promise((r) => setTimeout(r, 300)); // the writer is now waiting on the other's keys
+    release();
+    await other;
+    return Promise.race([writing, new Promise((_, reject) => setTimeout(() => reject(new Error("writeBars hung")), 10_000))]);
+  }
+
+  it("falls back to the upsert when a concurrent writer commits bars of a range it found empty", async () => {
+    const a = minuteBars(7, "2024-03-04", "2024-03-06");
+    const t = a.ts[10]!;
+    const r = await racing(
+      (tx) => tx`insert into bars_1m (symbol, ts, open, high, low, close, volume, source) values ('WBRACE1', ${new Date(t).toISOString()}::timestamptz, 1, 1, 1, 1, 1, 'other')`,
+      () => writeBars({ timeframe: "1m", source: "test", now: NOW, batches: [{ symbol: "WBRACE1", bars: a }] }),
+    );
+    expect(r).toMatchObject({ rowsOut: a.length, path: { direct: 0, upsert: a.length } });
+    expectSame(await getBars({ symbol: "WBRACE1", timeframe: "1m", limit: 5000 }), a);
+  });
+
+  it("falls back to the staged rollup when a concurrent writer commits a vendor's daily bar, and keeps that bar", async () => {
+    const a = minuteBars(8, "2024-03-04", "2024-03-06");
+    const day = Date.parse("2024-03-05T00:00:00Z");
+    await racing(
+      (tx) => tx`insert into bars_1d (symbol, ts, open, high, low, close, volume, source) values ('WBRACE2', ${new Date(day).toISOString()}::timestamptz, 9, 9, 9, 9, 9, 'vendor')`,
+      () => writeBars({ timeframe: "1m", source: "test", now: NOW, batches: [{ symbol: "WBRACE2", bars: a }] }),
+    );
+    const daily = barsFromColumns(await getBars({ symbol: "WBRACE2", timeframe: "1d", limit: 10 }));
+    expect(daily.map((b) => [new Date(b.ts).toISOString().slice(0, 10), b.close])).toEqual([
+      ["2024-03-04", barsFromColumns(aggregate(a, "1d"))[0]!.close],
+      ["2024-03-05", 9],
+    ]);
+  });
+});

@@ -1,14 +1,13 @@
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { TransactionSql } from "postgres";
 import { filterColumns, type BarColumns } from "@/lib/bars/columns";
 import { higherTimeframes, type Timeframe } from "@/lib/bars/timeframe";
 import { calendarForAsset } from "@/lib/calendar";
 import { checkBars, type DqFinding } from "@/lib/quality/check-bars";
 import { db } from "../../db";
-import { BAR_COPY_COLUMNS, copyHeader, copyTrailer, encodeBarTuples, type CopyBatch } from "./copy-binary";
+import { copyBars, encodeBarTuples, type CopyBatch } from "./copy-binary";
 import { bumpDataVersion, type DataScope } from "./data-version";
 import { invalidateDayChunks } from "./day-chunks";
+import { isCopyConflict } from "./pg-binary";
 import { aggregateLevels, barTable, rollupBars, rollupFresh } from "./rollup-bars";
 import { recordDqFindings } from "./record-dq-findings";
 
@@ -68,20 +67,6 @@ function tsRange(bars: BarColumns, keep?: Uint8Array): [number, number] {
   return [lo, hi];
 }
 
-async function copyRows(tx: TransactionSql, table: string, tuples: () => Generator<Buffer>): Promise<void> {
-  const writable = await tx.unsafe(`copy ${table} (${BAR_COPY_COLUMNS}) from stdin (format binary)`).writable();
-  await pipeline(
-    Readable.from(
-      (function* () {
-        yield copyHeader();
-        yield* tuples();
-        yield copyTrailer();
-      })(),
-    ),
-    writable,
-  );
-}
-
 /**
  * Validate, then store bars idempotently keyed by (symbol, ts):
  * - bad bars are quarantined in data_quality_issues with their rule and values; good bars of the same
@@ -121,13 +106,17 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
   // On the fresh path the rollup's in-memory aggregates are built here too, batch by batch, while the
   // server is still ingesting the COPY: the client would otherwise build them after it, server idle.
   const copyInto = (tx: TransactionSql, target: string, batches: PendingBatch[], aggregates = false) =>
-    copyRows(tx, target, function* () {
-      for (const b of batches) {
-        check(b);
-        yield* encodeBarTuples([b], opts.source);
-        if (aggregates && b.lo <= b.hi) b.levels = aggregateLevels(b.keep ? filterColumns(b.bars, b.keep) : b.bars, opts.timeframe);
-      }
-    });
+    copyBars(
+      tx,
+      target,
+      (function* () {
+        for (const b of batches) {
+          check(b);
+          yield* encodeBarTuples([b], opts.source);
+          if (aggregates && b.lo <= b.hi) b.levels = aggregateLevels(b.keep ? filterColumns(b.bars, b.keep) : b.bars, opts.timeframe);
+        }
+      })(),
+    );
 
   const result: WriteBarsResult = { rowsIn, rowsOut: 0, rowsQuarantined: 0, findings, path: { direct: 0, upsert: 0 }, rollup: {} };
   if (copyBatches.length > 0) {
@@ -145,16 +134,15 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
       const count = (bs: CopyBatch[]) => bs.reduce((a, b) => a + (b.keep ? b.keep.reduce((x, k) => x + k, 0) : b.bars.length), 0);
       let directBatches: typeof fresh = [];
       if (fresh.length > 0) {
-        await tx.unsafe("savepoint direct_copy");
         try {
           await copyInto(tx, table, fresh, rollup);
           result.path.direct = count(fresh);
           result.rowsOut += result.path.direct;
           directBatches = fresh;
         } catch (err) {
-          // A concurrent writer got there first: fall back to the upsert path for these symbols.
-          if ((err as { code?: string }).code !== "23505") throw err;
-          await tx.unsafe("rollback to savepoint direct_copy");
+          // A concurrent writer got there first: fall back to the upsert path for these symbols
+          // (copyBars rolled its savepoint back).
+          if (!isCopyConflict(err)) throw err;
           stale.push(...fresh);
         }
       }

@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { sql as dsql } from "drizzle-orm";
 import { featureSets } from "@/db/schema";
 import type { Timeframe } from "@/lib/bars/timeframe";
@@ -8,6 +6,7 @@ import { computeFeatures, FeatureContext, featureNames, featureSetHash, fillCros
 import { db, redis } from "../../db";
 import { serverEnv } from "../../env";
 import { getBars } from "../bars/get-bars";
+import { copyIn } from "../bars/pg-binary";
 import { encodeFeatureCopy, FEATURE_COPY_COLUMNS } from "./copy-features";
 
 export interface ComputeFeatureStoreOptions {
@@ -67,8 +66,7 @@ export async function computeFeatureStore(opts: ComputeFeatureStoreOptions): Pro
     else if (Number.isFinite(from)) {
       await tx`delete from feature_values where feature_set = ${set.id} and timeframe = ${opts.timeframe} and ts >= ${new Date(from).toISOString()}::timestamptz`;
     } else await tx`delete from feature_values where feature_set = ${set.id} and timeframe = ${opts.timeframe}`;
-    const writable = await tx.unsafe(`copy feature_values (${FEATURE_COPY_COLUMNS}) from stdin (format binary)`).writable();
-    await pipeline(Readable.from(encodeFeatureCopy(set.id, opts.timeframe, rows)), writable);
+    await copyIn(tx, `copy feature_values (${FEATURE_COPY_COLUMNS}) from stdin (format binary)`, encodeFeatureCopy(set.id, opts.timeframe, rows));
     await tx`insert into feature_sets (name, hash, names) values (${set.id}, ${hash}, ${names})
              on conflict (name) do update set hash = excluded.hash, names = excluded.names, created_at = now()`;
   });
