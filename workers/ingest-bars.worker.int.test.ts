@@ -6,6 +6,7 @@ import { seedUser } from "@/db/seed";
 import { TIMEFRAMES } from "@/lib/bars/timeframe";
 import { db } from "@/server/db";
 import { getQueue } from "@/server/queues/producers";
+import { barView } from "@/server/services/bars/rollup-bars";
 import { startBackfill } from "@/server/services/ingestion/start-backfill";
 import { upsertSymbols } from "@/server/services/market/upsert-symbols";
 import { startFakeVendor, syntheticBars, type FakeVendor } from "@/test/fake-vendor/server";
@@ -111,7 +112,7 @@ describe("backfill worker", () => {
     }
     // Higher timeframes were rolled up from the same bars.
     for (const tf of TIMEFRAMES.slice(1)) {
-      const [r] = await db().$client.unsafe(`select count(*)::int as n from bars_${tf} where symbol = $1`, [symbols[0]!]);
+      const [r] = await db().$client.unsafe(`select count(*)::int as n from ${barView(tf)} where symbol = $1`, [symbols[0]!]);
       expect(r!.n).toBeGreaterThan(0);
     }
     const [run] = await db().$client`select progress, done_symbols from ingestion_runs where id = ${runId}`;

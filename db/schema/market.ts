@@ -8,6 +8,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  pgView,
   primaryKey,
   real,
   text,
@@ -44,25 +45,30 @@ export const symbols = pgTable(
   (t) => [index("symbols_active_idx").on(t.active, t.assetClass)],
 );
 
-/** One table per timeframe, same columns; PK (symbol, ts). ts = bar open, UTC. */
+/** The columns of every bar relation. ts = bar open, UTC. */
+function barColumns() {
+  return {
+    symbol: text().notNull(),
+    ts: tsz().notNull(),
+    open: doublePrecision().notNull(),
+    high: doublePrecision().notNull(),
+    low: doublePrecision().notNull(),
+    close: doublePrecision().notNull(),
+    volume: doublePrecision().notNull(),
+    vwap: doublePrecision(),
+    trades: bigint({ mode: "number" }),
+    /** Provider id, or "rollup" when built from the next lower timeframe. */
+    source: text().notNull(),
+  };
+}
+
+/**
+ * One table per timeframe, PK (symbol, ts): the vendor's own bars. Above 1m, bars built from 1m live in
+ * `bars_<tf>_rollup` (a table, or a continuous aggregate under TimescaleDB; migration 0011), and reads
+ * go through the view `bars_<tf>_all` (the vendor's bar where there is one, else the rollup).
+ */
 function barsTable<N extends string>(name: N) {
-  return pgTable(
-    name,
-    {
-      symbol: text().notNull(),
-      ts: tsz().notNull(),
-      open: doublePrecision().notNull(),
-      high: doublePrecision().notNull(),
-      low: doublePrecision().notNull(),
-      close: doublePrecision().notNull(),
-      volume: doublePrecision().notNull(),
-      vwap: doublePrecision(),
-      trades: bigint({ mode: "number" }),
-      /** Provider id, or "rollup" when built from the next lower timeframe. */
-      source: text().notNull(),
-    },
-    (t) => [primaryKey({ columns: [t.symbol, t.ts] })],
-  );
+  return pgTable(name, barColumns(), (t) => [primaryKey({ columns: [t.symbol, t.ts] })]);
 }
 
 export const bars1m = barsTable("bars_1m");
@@ -71,6 +77,9 @@ export const bars15m = barsTable("bars_15m");
 export const bars1h = barsTable("bars_1h");
 export const bars4h = barsTable("bars_4h");
 export const bars1d = barsTable("bars_1d");
+
+/** Daily bars as every read sees them (created by migration 0011, not by drizzle-kit). */
+export const bars1dAll = pgView("bars_1d_all", barColumns()).existing();
 
 export const BAR_TABLES = {
   "1m": bars1m,

@@ -4,7 +4,7 @@ import { TIMEFRAME_MS, type Timeframe } from "@/lib/bars/timeframe";
 import { db } from "../../db";
 import { DAY_CHUNK_TIMEFRAMES, daysOf, MAX_CHUNK_DAYS, readDayChunks } from "./day-chunks";
 import { copyOut, PG_EPOCH_MS, TWO32 } from "./pg-binary";
-import { barTable } from "./rollup-bars";
+import { barView } from "./rollup-bars";
 
 export const MAX_BARS_PER_PAGE = 5_000;
 const MAX_BARS_PER_QUERY = 50_000;
@@ -66,7 +66,7 @@ async function readRange(symbol: string, timeframe: Timeframe, from: number, to:
   const iso = (ms: number, dflt: string) => (Number.isFinite(ms) ? new Date(ms).toISOString() : dflt);
   // COPY takes no bind parameters: the values below are an escaped literal and two ISO timestamps.
   // Newest first straight off the (symbol, ts) index; reversed in memory (no second sort in the server).
-  const query = `copy (select ts, open, high, low, close, volume, vwap, trades from ${barTable(timeframe)}
+  const query = `copy (select ts, open, high, low, close, volume, vwap, trades from ${barView(timeframe)}
       where symbol = ${literal(symbol)} and ts >= ${literal(iso(from, "1970-01-01T00:00:00Z"))} and ts < ${literal(iso(to, "9999-12-31T00:00:00Z"))}
       order by ts desc limit ${limit}) to stdout (format binary)`;
   const chunks: Buffer[] = [];

@@ -1,11 +1,30 @@
 import type { Sql, TransactionSql } from "postgres";
+import { readStorageMode, type StorageMode } from "@/db/migrate";
 import { aggregate } from "@/lib/bars/aggregate";
 import { sliceColumns, type BarColumns } from "@/lib/bars/columns";
 import { higherTimeframes, TIMEFRAME_MS, bucketStart, type Timeframe } from "@/lib/bars/timeframe";
 import { copyBars, encodeBarTuples } from "./copy-binary";
 import { isCopyConflict } from "./pg-binary";
 
+/** Vendor-native bars of a timeframe (and, above a vendor's own lower timeframe, bars derived from it). */
 export const barTable = (tf: Timeframe) => `bars_${tf}`;
+/** Bars derived from 1m: a table kept by this module, or a continuous aggregate under TimescaleDB. */
+export const rollupTable = (tf: Timeframe) => `bars_${tf}_rollup`;
+/**
+ * What every read uses (migration 0011): the vendor's bar where there is one, else the rollup of 1m,
+ * else a bar rolled up from the vendor's own lower timeframe.
+ */
+export const barView = (tf: Timeframe) => (tf === "1m" ? "bars_1m" : `bars_${tf}_all`);
+
+/**
+ * Where one level of a rollup chain reads and writes. The chain from 1m fills the rollup relations;
+ * a chain from a vendor's own higher timeframe (say 1h history) fills the vendor tables above it,
+ * never replacing a vendor's row.
+ */
+function chainTables(from: Timeframe, lower: Timeframe, tf: Timeframe) {
+  if (from !== "1m") return { source: barTable(lower), target: barTable(tf) };
+  return { source: lower === "1m" ? barTable(lower) : rollupTable(lower), target: rollupTable(tf) };
+}
 
 type Tx = Sql | TransactionSql;
 
@@ -21,10 +40,11 @@ const UPSERT_ROLLUP = `on conflict (symbol, ts) do update set
  * SQL rollup of one level: rebuild `tf` bars for the given symbols over [from, to) from the next lower
  * timeframe. Same semantics as lib/bars/aggregate.ts (tested against it).
  */
-async function rollupLevelSql(sql: Tx, lower: Timeframe, tf: Timeframe, symbols: string[], from: number, to: number): Promise<number> {
+async function rollupLevelSql(sql: Tx, chain: Timeframe, lower: Timeframe, tf: Timeframe, symbols: string[], from: number, to: number): Promise<number> {
   const w = TIMEFRAME_MS[tf] / 1000;
+  const { source, target } = chainTables(chain, lower, tf);
   const res = await sql.unsafe(
-    `insert into ${barTable(tf)} as b (symbol, ts, open, high, low, close, volume, vwap, trades, source)
+    `insert into ${target} as b (symbol, ts, open, high, low, close, volume, vwap, trades, source)
      select symbol, bucket,
             (array_agg(open order by ts))[1], max(high), min(low), (array_agg(close order by ts desc))[1],
             sum(volume),
@@ -33,7 +53,7 @@ async function rollupLevelSql(sql: Tx, lower: Timeframe, tf: Timeframe, symbols:
             case when bool_and(trades is not null) then sum(trades) end,
             'rollup'
      from (select l.*, to_timestamp(floor(extract(epoch from l.ts) / ${w}) * ${w}) as bucket
-           from ${barTable(lower)} l
+           from ${source} l
            where l.symbol = any(string_to_array($1, chr(31))) and l.ts >= $2::timestamptz and l.ts < $3::timestamptz) x
      group by symbol, bucket
      ${UPSERT_ROLLUP}`,
@@ -55,10 +75,18 @@ export async function rollupBars(sql: Tx, opts: { symbols: string[]; from: numbe
   for (const tf of higherTimeframes(opts.fromTimeframe)) {
     lo = bucketStart(lo, tf);
     hi = bucketStart(hi - 1, tf) + TIMEFRAME_MS[tf];
-    written[tf] = await rollupLevelSql(sql, lower, tf, opts.symbols, lo, hi);
+    written[tf] = await rollupLevelSql(sql, opts.fromTimeframe, lower, tf, opts.symbols, lo, hi);
     lower = tf;
   }
   return written;
+}
+
+/** The bars of every higher timeframe, each level aggregated from the one below (1m→5m→…→1d). */
+export function aggregateLevels(bars: BarColumns, from: Timeframe): BarColumns[] {
+  const out: BarColumns[] = [];
+  let lower = bars;
+  for (const tf of higherTimeframes(from)) out.push((lower = aggregate(lower, tf)));
+  return out;
 }
 
 /**
@@ -69,14 +97,6 @@ export async function rollupBars(sql: Tx, opts: { symbols: string[]; from: numbe
  * no stored bars of the source timeframe lie next to the range inside the widest (top-level) bucket.
  * Where such neighbours exist, the edge buckets are rebuilt in SQL from the stored bars instead.
  */
-/** The bars of every higher timeframe, each level aggregated from the one below (1m→5m→…→1d). */
-export function aggregateLevels(bars: BarColumns, from: Timeframe): BarColumns[] {
-  const out: BarColumns[] = [];
-  let lower = bars;
-  for (const tf of higherTimeframes(from)) out.push((lower = aggregate(lower, tf)));
-  return out;
-}
-
 export async function rollupFresh(
   sql: TransactionSql,
   opts: {
@@ -127,8 +147,8 @@ export async function rollupFresh(
       }
     }
     let n = 0;
-    if (rows.length > 0) n += await copyRollupRows(sql, tf, rows);
-    for (const e of edges.values()) n += await rollupLevelSql(sql, lower, tf, e.symbols, e.from, e.to);
+    if (rows.length > 0) n += await copyRollupRows(sql, chainTables(opts.fromTimeframe, lower, tf).target, tf, rows);
+    for (const e of edges.values()) n += await rollupLevelSql(sql, opts.fromTimeframe, lower, tf, e.symbols, e.from, e.to);
     written[tf] = n;
     lower = tf;
   }
@@ -139,22 +159,51 @@ export async function rollupFresh(
  * COPY derived rows of one timeframe: directly when the table holds nothing in their spans, else
  * (or when a concurrent writer filled those spans meanwhile) staged and upserted.
  */
-async function copyRollupRows(sql: TransactionSql, tf: Timeframe, rows: { symbol: string; bars: BarColumns }[]): Promise<number> {
+async function copyRollupRows(sql: TransactionSql, table: string, tf: Timeframe, rows: { symbol: string; bars: BarColumns }[]): Promise<number> {
   const occupied = await sql.unsafe<{ n: number }[]>(
     `select count(*)::int as n from unnest(string_to_array($1, chr(31)), $2::float8[], $3::float8[]) as s(symbol, lo, hi)
-     where exists (select 1 from ${barTable(tf)} b where b.symbol = s.symbol and b.ts >= to_timestamp(s.lo / 1000) and b.ts <= to_timestamp(s.hi / 1000))`,
+     where exists (select 1 from ${table} b where b.symbol = s.symbol and b.ts >= to_timestamp(s.lo / 1000) and b.ts <= to_timestamp(s.hi / 1000))`,
     [rows.map((r) => r.symbol).join("\u001f"), `{${rows.map((r) => r.bars.ts[0]).join(",")}}`, `{${rows.map((r) => r.bars.ts[r.bars.length - 1]).join(",")}}`],
   );
   if ((occupied[0]?.n ?? 1) === 0) {
     try {
-      await copyBars(sql, barTable(tf), encodeBarTuples(rows, "rollup"));
+      await copyBars(sql, table, encodeBarTuples(rows, "rollup"));
       return rows.reduce((a, r) => a + r.bars.length, 0);
     } catch (err) {
       if (!isCopyConflict(err)) throw err;
     }
   }
   const stage = `stage_${tf}`;
-  await sql.unsafe(`create temp table ${stage} (like ${barTable(tf)} including defaults) on commit drop`);
+  await sql.unsafe(`create temp table ${stage} (like ${table} including defaults) on commit drop`);
   await copyBars(sql, stage, encodeBarTuples(rows, "rollup"));
-  return (await sql.unsafe(`insert into ${barTable(tf)} as b select * from ${stage} ${UPSERT_ROLLUP}`)).count;
+  return (await sql.unsafe(`insert into ${table} as b select * from ${stage} ${UPSERT_ROLLUP}`)).count;
+}
+
+const modes = new WeakMap<Sql, Promise<StorageMode>>();
+
+/** The database's storage mode; it only changes with a migration, so it is read once per client. */
+export function storageModeOf(sql: Sql): Promise<StorageMode> {
+  let mode = modes.get(sql);
+  if (!mode) {
+    mode = readStorageMode(sql);
+    modes.set(sql, mode);
+    mode.catch(() => modes.delete(sql));
+  }
+  return mode;
+}
+
+/**
+ * TimescaleDB: bring the continuous aggregates over 1m up to date for [from, to), level by level (each
+ * reads the one below), after the write committed (TimescaleDB refreshes outside transactions only).
+ * Windows are whole buckets; only invalidated buckets inside them are recomputed.
+ */
+export async function refreshRollups(sql: Sql, from: number, to: number): Promise<Timeframe[]> {
+  const done: Timeframe[] = [];
+  for (const tf of higherTimeframes("1m")) {
+    const lo = new Date(bucketStart(from, tf)).toISOString();
+    const hi = new Date(bucketStart(to - 1, tf) + TIMEFRAME_MS[tf]).toISOString();
+    await sql.unsafe(`call refresh_continuous_aggregate('${rollupTable(tf)}', '${lo}'::timestamptz, '${hi}'::timestamptz)`);
+    done.push(tf);
+  }
+  return done;
 }

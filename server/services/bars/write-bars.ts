@@ -8,7 +8,7 @@ import { copyBars, encodeBarTuples, type CopyBatch } from "./copy-binary";
 import { bumpDataVersion, type DataScope } from "./data-version";
 import { invalidateDayChunks } from "./day-chunks";
 import { isCopyConflict } from "./pg-binary";
-import { aggregateLevels, barTable, rollupBars, rollupFresh } from "./rollup-bars";
+import { aggregateLevels, barTable, refreshRollups, rollupBars, rollupFresh, storageModeOf } from "./rollup-bars";
 import { recordDqFindings } from "./record-dq-findings";
 
 export interface WriteBarsBatch {
@@ -40,7 +40,10 @@ export interface WriteBarsResult {
   rowsQuarantined: number;
   findings: (DqFinding & { symbol: string })[];
   path: { direct: number; upsert: number };
+  /** Derived rows written per timeframe by the rollup (plain PostgreSQL, or above a vendor's own timeframe). */
   rollup: Record<string, number>;
+  /** Continuous aggregates refreshed over the written window (TimescaleDB, 1m writes). */
+  refreshed: Timeframe[];
 }
 
 /** A batch on its way into the table: raw ts range until checked, then the kept rows' range. */
@@ -75,7 +78,9 @@ function tsRange(bars: BarColumns, keep?: Uint8Array): [number, number] {
  * - otherwise COPY into a temporary staging table, then one set-based upsert that only touches rows
  *   whose values changed;
  * - then the higher timeframes are rebuilt where something changed: in memory with lib/bars/aggregate for
- *   fresh ranges, in SQL (same semantics) for the changed spans of overlapping ranges.
+ *   fresh ranges, in SQL (same semantics) for the changed spans of overlapping ranges. Under TimescaleDB
+ *   the rollups of 1m are continuous aggregates instead, refreshed over the written window once the
+ *   write has committed, before the caches hear of it.
  */
 export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult> {
   const now = opts.now ?? Date.now();
@@ -102,7 +107,9 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
     const [lo, hi] = tsRange(b.bars);
     if (lo <= hi) copyBatches.push({ symbol: b.symbol, bars: b.bars, assetClass: b.assetClass, actionDays: b.actionDays, lo, hi, checked: false });
   }
-  const rollup = opts.rollup !== false && opts.timeframe !== "1d";
+  const wantRollup = opts.rollup !== false && opts.timeframe !== "1d";
+  const continuous = wantRollup && opts.timeframe === "1m" && (await storageModeOf(db().$client)) === "timescaledb";
+  const rollup = wantRollup && !continuous;
   // On the fresh path the rollup's in-memory aggregates are built here too, batch by batch, while the
   // server is still ingesting the COPY: the client would otherwise build them after it, server idle.
   const copyInto = (tx: TransactionSql, target: string, batches: PendingBatch[], aggregates = false) =>
@@ -118,7 +125,7 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
       })(),
     );
 
-  const result: WriteBarsResult = { rowsIn, rowsOut: 0, rowsQuarantined: 0, findings, path: { direct: 0, upsert: 0 }, rollup: {} };
+  const result: WriteBarsResult = { rowsIn, rowsOut: 0, rowsQuarantined: 0, findings, path: { direct: 0, upsert: 0 }, rollup: {}, refreshed: [] };
   if (copyBatches.length > 0) {
     await db().$client.begin(async (tx) => {
       // Which symbols already have rows in the range being written?
@@ -180,10 +187,16 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
     });
   }
   result.rowsQuarantined = rowsQuarantined;
+  const spans = copyBatches.map((b) => ({ symbol: b.symbol, lo: b.lo, hi: b.hi })).filter((b) => b.lo <= b.hi);
+  if (continuous && result.rowsOut > 0 && spans.length > 0) {
+    const lo = Math.min(...spans.map((b) => b.lo));
+    const hi = Math.max(...spans.map((b) => b.hi));
+    result.refreshed = await refreshRollups(db().$client, lo, hi + 1);
+  }
   // Committed: tell the caches what changed (rolled-up timeframes included; day chunks by day).
-  const spans = copyBatches.map((b) => ({ symbol: b.symbol, lo: b.lo, hi: b.hi }));
   const changed: DataScope[] = result.rowsOut > 0 ? [`bars:${opts.timeframe}`] : [];
   for (const [tf, n] of Object.entries(result.rollup)) if (n > 0) changed.push(`bars:${tf as Timeframe}`);
+  for (const tf of result.refreshed) changed.push(`bars:${tf}`);
   await Promise.all([
     invalidateDayChunks([opts.timeframe, ...(opts.rollup !== false ? higherTimeframes(opts.timeframe) : [])], spans),
     bumpDataVersion(changed),

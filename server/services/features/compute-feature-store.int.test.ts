@@ -22,7 +22,7 @@ describe("feature store (real Postgres + Redis)", () => {
   it("stores every symbol's point-in-time vectors in the set's order, equal to an in-memory computation", async () => {
     const r = await computeFeatureStore({ featureSet: "core-v1", timeframe: "1d" });
     // The universe: every active symbol with daily bars (other test files may have added some).
-    const universe = (await db().$client`select s.symbol from symbols s where s.active and exists (select 1 from bars_1d b where b.symbol = s.symbol) order by s.symbol`).map((x) => x.symbol as string);
+    const universe = (await db().$client`select s.symbol from symbols s where s.active and exists (select 1 from bars_1d_all b where b.symbol = s.symbol) order by s.symbol`).map((x) => x.symbol as string);
     expect(r.symbols).toBe(universe.length);
     const [count] = await db().$client`select count(*)::int as n from feature_values where feature_set = 'core-v1' and timeframe = '1d'`;
     expect(count!.n).toBe(r.rows);
@@ -53,7 +53,7 @@ describe("feature store (real Postgres + Redis)", () => {
   it("incremental runs replace only rows from `from` on and change nothing when the bars did not", async () => {
     const before = await getFeatureValues({ symbol: "XOM", timeframe: "1d", featureSet: "core-v1", limit: 10 });
     const r = await computeFeatureStore({ featureSet: "core-v1", timeframe: "1d", from: Date.parse("2021-04-01T00:00:00Z") });
-    const [expected] = await db().$client`select count(*)::int as n from bars_1d b join symbols s using (symbol) where s.active and b.ts >= '2021-04-01'`;
+    const [expected] = await db().$client`select count(*)::int as n from bars_1d_all b join symbols s using (symbol) where s.active and b.ts >= '2021-04-01'`;
     expect(r.rows).toBe(expected!.n); // e.g. 14 sessions 2021-04-01..04-21 (Good Friday closed) per bundled symbol
     const after = await getFeatureValues({ symbol: "XOM", timeframe: "1d", featureSet: "core-v1", limit: 10 });
     expect(after).toEqual(before);

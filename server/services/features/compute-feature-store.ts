@@ -7,6 +7,7 @@ import { db, redis } from "../../db";
 import { serverEnv } from "../../env";
 import { getBars } from "../bars/get-bars";
 import { copyIn } from "../bars/pg-binary";
+import { barView } from "../bars/rollup-bars";
 import { encodeFeatureCopy, FEATURE_COPY_COLUMNS } from "./copy-features";
 
 export interface ComputeFeatureStoreOptions {
@@ -40,7 +41,7 @@ export async function computeFeatureStore(opts: ComputeFeatureStoreOptions): Pro
 
   const symbols = (
     await db().$client.unsafe<{ symbol: string }[]>(
-      `select s.symbol from symbols s where s.active and exists (select 1 from bars_${opts.timeframe} b where b.symbol = s.symbol) order by s.symbol`,
+      `select s.symbol from symbols s where s.active and exists (select 1 from ${barView(opts.timeframe)} b where b.symbol = s.symbol) order by s.symbol`,
     )
   ).map((r) => r.symbol);
 

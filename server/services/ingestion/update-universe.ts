@@ -1,5 +1,6 @@
 import type { Timeframe } from "@/lib/bars/timeframe";
 import { db } from "../../db";
+import { barView } from "../bars/rollup-bars";
 import { enqueueIngestThenFeatures } from "../../queues/flows";
 import { createIngestionRun } from "./runs";
 
@@ -16,7 +17,7 @@ export async function updateUniverse(opts: { timeframe: Timeframe; maxLookbackDa
     `select s.provider, array_agg(s.symbol order by s.symbol) as symbols,
             (extract(epoch from min(lb.ts)) * 1000)::float8 as since
      from symbols s
-     left join lateral (select max(b.ts) as ts from bars_${opts.timeframe} b where b.symbol = s.symbol) lb on true
+     left join lateral (select max(b.ts) as ts from ${barView(opts.timeframe)} b where b.symbol = s.symbol) lb on true
      where s.active and s.provider = any(string_to_array($1, ','))
      group by s.provider`,
     [UPDATABLE.join(",")],

@@ -12,6 +12,7 @@ import type { Tick } from "@/lib/live/tick";
 import { createSimulator } from "@/lib/sim";
 import { db } from "@/server/db";
 import { createRedis } from "@/server/redis";
+import { barView } from "@/server/services/bars/rollup-bars";
 import { upsertSymbols } from "@/server/services/market/upsert-symbols";
 import { SIM_CONFIG } from "@/server/services/providers/get-history-provider";
 import { BAR_BUILDER_GROUP, liveKeys } from "./keys";
@@ -59,7 +60,7 @@ function simTicks(symbol: string, from: number, to: number): Tick[] {
 async function storedBars(symbol: string, tf: Timeframe, from: number, to: number) {
   return db().$client<{ t: number; open: number; high: number; low: number; close: number; volume: number; vwap: number | null; trades: string; source: string }[]>`
     select (extract(epoch from ts) * 1000)::float8 as t, open, high, low, close, volume, vwap, trades, source
-    from ${db().$client(`bars_${tf}`)} where symbol = ${symbol} and ts >= ${new Date(from).toISOString()}::timestamptz and ts < ${new Date(to).toISOString()}::timestamptz
+    from ${db().$client(barView(tf))} where symbol = ${symbol} and ts >= ${new Date(from).toISOString()}::timestamptz and ts < ${new Date(to).toISOString()}::timestamptz
     order by ts`;
 }
 

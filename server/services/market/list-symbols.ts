@@ -37,8 +37,8 @@ export async function listSymbols(opts: ListSymbolsOptions): Promise<{ rows: Sym
            coalesce(cnt.n, 0)::int as "bars1d",
            coalesce(dq.open, 0)::int as "openIssues", coalesce(dq.quarantined, 0)::int as "quarantined"
     from symbols s
-    left join lateral (select b.ts, b.close from bars_1d b where b.symbol = s.symbol order by b.ts desc limit 1) lb on true
-    left join lateral (select count(*) as n from bars_1d b where b.symbol = s.symbol) cnt on true
+    left join lateral (select b.ts, b.close from bars_1d_all b where b.symbol = s.symbol order by b.ts desc limit 1) lb on true
+    left join lateral (select count(*) as n from bars_1d_all b where b.symbol = s.symbol) cnt on true
     left join lateral (
       select count(*) filter (where d.resolved_at is null) as open,
              count(*) filter (where d.resolved_at is null and d.quarantined) as quarantined

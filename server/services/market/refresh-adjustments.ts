@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { adjustmentFactors, bars1d, corporateActions } from "@/db/schema";
+import { adjustmentFactors, bars1dAll, corporateActions } from "@/db/schema";
 import { adjustmentSteps, inferAdjustmentEvents, type CorporateAction } from "@/lib/bars/adjust";
 import { db } from "../../db";
 import { bumpDataVersion } from "../bars/data-version";
@@ -38,7 +38,7 @@ async function storeActions(symbol: string, actions: CorporateAction[], source: 
 export async function refreshAdjustments(opts: RefreshAdjustmentsOptions): Promise<{ steps: number; inferred: CorporateAction[] }> {
   const { symbol } = opts;
   if (opts.actions?.length) await storeActions(symbol, opts.actions, opts.source ?? "vendor");
-  const daily = await db().select({ ts: bars1d.ts, close: bars1d.close }).from(bars1d).where(eq(bars1d.symbol, symbol)).orderBy(asc(bars1d.ts));
+  const daily = await db().select({ ts: bars1dAll.ts, close: bars1dAll.close }).from(bars1dAll).where(eq(bars1dAll.symbol, symbol)).orderBy(asc(bars1dAll.ts));
   const ts = Float64Array.from(daily, (d) => d.ts.getTime());
   const close = Float64Array.from(daily, (d) => d.close);
   let inferred: CorporateAction[] = [];

@@ -5,7 +5,7 @@ import { computeFeatures, FeatureContext, fillCrossSectional, type FeatureMatrix
 import { db } from "../../db";
 import { readDataVersion, type DataScope } from "../bars/data-version";
 import { copyOut, PG_EPOCH_MS, TWO32 } from "../bars/pg-binary";
-import { barTable } from "../bars/rollup-bars";
+import { barView } from "../bars/rollup-bars";
 
 export interface ScanData {
   timeframe: Timeframe;
@@ -139,7 +139,7 @@ function scanCopyQuery(timeframe: Timeframe, symbols: readonly string[], limit: 
     cross join lateral (
       select array_agg(b.ts) ts, array_agg(b.open) open, array_agg(b.high) high, array_agg(b.low) low, array_agg(b.close) close,
              array_agg(b.volume) volume, min(b.ts) lo
-      from (select ts, open, high, low, close, volume from ${barTable(timeframe)} b
+      from (select ts, open, high, low, close, volume from ${barView(timeframe)} b
             where b.symbol = s.symbol order by b.ts desc limit ${Math.max(1, Math.floor(limit))}) b) x
     left join lateral (
       select array_agg(a.ts order by a.ts) ts, array_agg(a.price_factor order by a.ts) pf, array_agg(a.volume_factor order by a.ts) vf

@@ -1,0 +1,76 @@
+-- Derived bars get their own relation per higher timeframe, built from 1m level by level
+-- (1m → 5m → 15m → 1h → 4h → 1d, the same hierarchy and formulas as lib/bars/aggregate):
+--   * TimescaleDB: `bars_<tf>_rollup` is a hierarchical continuous aggregate with real-time
+--     aggregation (reads include 1m rows not yet materialized), a refresh policy and compression.
+--     The bar writer also refreshes the written window after each commit, so a read after a write
+--     sees every timeframe.
+--   * Plain PostgreSQL: `bars_<tf>_rollup` is a table with the same key, kept by the bar writer's
+--     set-based rollup (server/services/bars/rollup-bars.ts).
+-- `bars_<tf>` keeps vendor-native bars (and bars rolled up from a vendor's own lower timeframe, e.g. 4h
+-- from 1h history, source 'rollup'). Every read goes through `bars_<tf>_all`: the vendor's bar where
+-- one exists, else the rollup of 1m, else the one from the vendor's lower timeframe. The view is the
+-- same in both modes, so queries and results are identical.
+DO $$
+DECLARE
+  t record;
+  timescale boolean := mss_timescale_enabled();
+  w text;
+BEGIN
+  FOR t IN SELECT * FROM (VALUES
+      (1, '5m', 'bars_1m', INTERVAL '5 minutes', INTERVAL '5 minutes', INTERVAL '90 days'),
+      (2, '15m', 'bars_5m_rollup', INTERVAL '15 minutes', INTERVAL '15 minutes', INTERVAL '180 days'),
+      (3, '1h', 'bars_15m_rollup', INTERVAL '1 hour', INTERVAL '1 hour', INTERVAL '365 days'),
+      (4, '4h', 'bars_1h_rollup', INTERVAL '4 hours', INTERVAL '1 hour', INTERVAL '730 days'),
+      (5, '1d', 'bars_4h_rollup', INTERVAL '1 day', INTERVAL '1 hour', INTERVAL '3650 days')
+    ) AS v(n, tf, lower, width, schedule, compress_after)
+    ORDER BY n
+  LOOP
+    w := quote_literal(t.width::text);
+    IF timescale THEN
+      EXECUTE format($q$
+        CREATE MATERIALIZED VIEW %I WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
+        SELECT symbol,
+               time_bucket(%s::interval, ts) AS ts,
+               first(open, ts) AS open, max(high) AS high, min(low) AS low, last(close, ts) AS close,
+               sum(volume) AS volume,
+               CASE WHEN bool_and(vwap IS NOT NULL OR volume = 0) AND sum(volume) > 0
+                    THEN sum(coalesce(vwap, 0) * volume) / sum(volume) END AS vwap,
+               (CASE WHEN bool_and(trades IS NOT NULL) THEN sum(trades) END)::bigint AS trades
+        FROM %I
+        GROUP BY symbol, time_bucket(%s::interval, ts)
+        WITH NO DATA$q$, 'bars_' || t.tf || '_rollup', w, t.lower, w);
+      PERFORM add_continuous_aggregate_policy('bars_' || t.tf || '_rollup', start_offset => NULL,
+        end_offset => t.width, schedule_interval => t.schedule, if_not_exists => true);
+      EXECUTE format('ALTER MATERIALIZED VIEW %I SET (timescaledb.compress = true)', 'bars_' || t.tf || '_rollup');
+      PERFORM add_compression_policy('bars_' || t.tf || '_rollup', t.compress_after, if_not_exists => true);
+    ELSE
+      EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING ALL)', 'bars_' || t.tf || '_rollup', 'bars_' || t.tf);
+      -- Existing rows derived from 1m move to the rollup table (those over a vendor's own lower
+      -- timeframe, with no 1m beneath, stay where they are).
+      EXECUTE format($q$
+        INSERT INTO %I SELECT * FROM %I n
+        WHERE n.source = 'rollup'
+          AND EXISTS (SELECT 1 FROM bars_1m m WHERE m.symbol = n.symbol AND m.ts >= n.ts AND m.ts < n.ts + %s::interval)$q$,
+        'bars_' || t.tf || '_rollup', 'bars_' || t.tf, w);
+    END IF;
+    -- In both modes the rollup relation now holds (or computes) them.
+    EXECUTE format($q$
+      DELETE FROM %I n
+      WHERE n.source = 'rollup'
+        AND EXISTS (SELECT 1 FROM bars_1m m WHERE m.symbol = n.symbol AND m.ts >= n.ts AND m.ts < n.ts + %s::interval)$q$,
+      'bars_' || t.tf, w);
+    -- Reads: the vendor's bar first, then the rollup of 1m, then a bar rolled up from the vendor's own
+    -- lower timeframe (only where no 1m lies beneath). (symbol, ts) stays unique.
+    EXECUTE format($q$
+      CREATE VIEW %1$I AS
+      SELECT n.symbol, n.ts, n.open, n.high, n.low, n.close, n.volume, n.vwap, n.trades, n.source
+      FROM %2$I n
+      WHERE n.source <> 'rollup' OR NOT EXISTS (SELECT 1 FROM %3$I r WHERE r.symbol = n.symbol AND r.ts = n.ts)
+      UNION ALL
+      SELECT r.symbol, r.ts, r.open, r.high, r.low, r.close, r.volume, r.vwap, r.trades, 'rollup'::text
+      FROM %3$I r
+      WHERE NOT EXISTS (SELECT 1 FROM %2$I n WHERE n.symbol = r.symbol AND n.ts = r.ts AND n.source <> 'rollup')$q$,
+      'bars_' || t.tf || '_all', 'bars_' || t.tf, 'bars_' || t.tf || '_rollup');
+  END LOOP;
+END
+$$;
