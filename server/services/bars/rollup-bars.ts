@@ -195,14 +195,20 @@ export function storageModeOf(sql: Sql): Promise<StorageMode> {
 /**
  * TimescaleDB: bring the continuous aggregates over 1m up to date for [from, to), level by level (each
  * reads the one below), after the write committed (TimescaleDB refreshes outside transactions only).
- * Windows are whole buckets; only invalidated buckets inside them are recomputed.
+ * Windows are whole buckets; only invalidated buckets inside them are recomputed. Like the refresh
+ * policies (end offset one bucket), it never materializes the last bucket before `now` nor anything
+ * later: those stay real-time, so live 1m bars written after this refresh still show in every level.
  */
-export async function refreshRollups(sql: Sql, from: number, to: number): Promise<Timeframe[]> {
+export async function refreshRollups(sql: Sql, from: number, to: number, now = Date.now()): Promise<Timeframe[]> {
   const done: Timeframe[] = [];
   for (const tf of higherTimeframes("1m")) {
-    const lo = new Date(bucketStart(from, tf)).toISOString();
-    const hi = new Date(bucketStart(to - 1, tf) + TIMEFRAME_MS[tf]).toISOString();
-    await sql.unsafe(`call refresh_continuous_aggregate('${rollupTable(tf)}', '${lo}'::timestamptz, '${hi}'::timestamptz)`);
+    const w = TIMEFRAME_MS[tf];
+    const lo = bucketStart(from, tf);
+    const hi = Math.min(bucketStart(to - 1, tf) + w, bucketStart(now - w, tf));
+    if (hi <= lo) continue;
+    await sql.unsafe(
+      `call refresh_continuous_aggregate('${rollupTable(tf)}', '${new Date(lo).toISOString()}'::timestamptz, '${new Date(hi).toISOString()}'::timestamptz)`,
+    );
     done.push(tf);
   }
   return done;

@@ -206,4 +206,30 @@ describe("TimescaleDB path (TimescaleDB 2.23 in PGlite) against plain PostgreSQL
     await refreshRollups(ts, window.from, window.to);
     expect(await readAll(ts)).toEqual(corrected);
   });
+
+  it("a refresh leaves the newest buckets real-time, so minutes written after it show in every timeframe", async () => {
+    const day = Date.UTC(2024, 2, 11);
+    const open = day + (14 * 60 + 30) * 60_000;
+    const minutes = minuteBars()
+      .filter((r) => r.symbol === "TSDB-A" && r.ts >= FROM && r.ts < FROM + 86_400_000)
+      .slice(0, 60)
+      .map((r, i) => ({ ...r, symbol: "TSDB-C", ts: open + i * 60_000 }));
+    for (const sql of [ts, pg]) await insertMinutes(sql, minutes);
+    await pg.begin((tx) => rollupBars(tx, { symbols: ["TSDB-C"], from: open, to: open + 3_600_000, fromTimeframe: "1m" }));
+    // One minute after the last bar: each level materializes only buckets that ended a bucket ago.
+    expect(await refreshRollups(ts, open, open + 3_600_000, open + 3_660_000)).toEqual(["5m", "15m"]);
+
+    // The live builder corrects the last minute after that refresh; no refresh follows.
+    const late = { ...minutes.at(-1)!, high: 999, volume: minutes.at(-1)!.volume + 5 };
+    for (const sql of [ts, pg]) await insertMinutes(sql, [late]);
+    await pg.begin((tx) => rollupBars(tx, { symbols: ["TSDB-C"], from: late.ts, to: late.ts + 60_000, fromTimeframe: "1m" }));
+    const read = async (sql: postgres.Sql) => {
+      const out: Record<string, unknown[]> = {};
+      for (const tf of TIMEFRAMES) out[tf] = await sql.unsafe(`select ts, high, volume from ${barView(tf)} where symbol = 'TSDB-C' order by ts`);
+      return out;
+    };
+    const plain = await read(pg);
+    expect((plain["1d"]![0] as { high: number }).high).toBe(999);
+    expect(await read(ts)).toEqual(plain);
+  });
 });

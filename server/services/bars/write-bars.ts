@@ -42,7 +42,7 @@ export interface WriteBarsResult {
   path: { direct: number; upsert: number };
   /** Derived rows written per timeframe by the rollup (plain PostgreSQL, or above a vendor's own timeframe). */
   rollup: Record<string, number>;
-  /** Continuous aggregates refreshed over the written window (TimescaleDB, 1m writes). */
+  /** Continuous aggregates materialized over the written window (TimescaleDB, 1m writes; recent buckets stay real-time). */
   refreshed: Timeframe[];
 }
 
@@ -191,12 +191,13 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
   if (continuous && result.rowsOut > 0 && spans.length > 0) {
     const lo = Math.min(...spans.map((b) => b.lo));
     const hi = Math.max(...spans.map((b) => b.hi));
-    result.refreshed = await refreshRollups(db().$client, lo, hi + 1);
+    result.refreshed = await refreshRollups(db().$client, lo, hi + 1, now);
   }
   // Committed: tell the caches what changed (rolled-up timeframes included; day chunks by day).
   const changed: DataScope[] = result.rowsOut > 0 ? [`bars:${opts.timeframe}`] : [];
   for (const [tf, n] of Object.entries(result.rollup)) if (n > 0) changed.push(`bars:${tf as Timeframe}`);
-  for (const tf of result.refreshed) changed.push(`bars:${tf}`);
+  // Under TimescaleDB every level reads the new 1m rows (materialized now, or real-time).
+  if (continuous && result.rowsOut > 0) for (const tf of higherTimeframes("1m")) changed.push(`bars:${tf}`);
   await Promise.all([
     invalidateDayChunks([opts.timeframe, ...(opts.rollup !== false ? higherTimeframes(opts.timeframe) : [])], spans),
     bumpDataVersion(changed),
