@@ -6,10 +6,11 @@
 --     sees every timeframe.
 --   * Plain PostgreSQL: `bars_<tf>_rollup` is a table with the same key, kept by the bar writer's
 --     set-based rollup (server/services/bars/rollup-bars.ts).
--- `bars_<tf>` keeps vendor-native bars (and bars rolled up from a vendor's own lower timeframe, e.g. 4h
--- from 1h history, source 'rollup'). Every read goes through `bars_<tf>_all`: the vendor's bar where
--- one exists, else the rollup of 1m, else the one from the vendor's lower timeframe. The view is the
--- same in both modes, so queries and results are identical.
+-- `bars_<tf>` keeps vendor-native bars, and bars rolled up from a vendor's own lower timeframe (e.g. 4h
+-- from 1h history, source 'rollup', kept current by the bar writer). Every read goes through
+-- `bars_<tf>_all`: the bar in `bars_<tf>` where there is one, else the rollup of 1m. The view is the same
+-- in both modes, so queries and results are identical; a read of one symbol's range is an index scan of
+-- each relation (merge-appended in ts order), not a join.
 DO $$
 DECLARE
   t record;
@@ -59,17 +60,15 @@ BEGIN
       WHERE n.source = 'rollup'
         AND EXISTS (SELECT 1 FROM bars_1m m WHERE m.symbol = n.symbol AND m.ts >= n.ts AND m.ts < n.ts + %s::interval)$q$,
       'bars_' || t.tf, w);
-    -- Reads: the vendor's bar first, then the rollup of 1m, then a bar rolled up from the vendor's own
-    -- lower timeframe (only where no 1m lies beneath). (symbol, ts) stays unique.
+    -- Reads: the bar in bars_<tf> where there is one, else the rollup of 1m. (symbol, ts) stays unique.
     EXECUTE format($q$
       CREATE VIEW %1$I AS
       SELECT n.symbol, n.ts, n.open, n.high, n.low, n.close, n.volume, n.vwap, n.trades, n.source
       FROM %2$I n
-      WHERE n.source <> 'rollup' OR NOT EXISTS (SELECT 1 FROM %3$I r WHERE r.symbol = n.symbol AND r.ts = n.ts)
       UNION ALL
       SELECT r.symbol, r.ts, r.open, r.high, r.low, r.close, r.volume, r.vwap, r.trades, 'rollup'::text
       FROM %3$I r
-      WHERE NOT EXISTS (SELECT 1 FROM %2$I n WHERE n.symbol = r.symbol AND n.ts = r.ts AND n.source <> 'rollup')$q$,
+      WHERE NOT EXISTS (SELECT 1 FROM %2$I n WHERE n.symbol = r.symbol AND n.ts = r.ts)$q$,
       'bars_' || t.tf || '_all', 'bars_' || t.tf, 'bars_' || t.tf || '_rollup');
   END LOOP;
 END

@@ -11,18 +11,19 @@ export const barTable = (tf: Timeframe) => `bars_${tf}`;
 /** Bars derived from 1m: a table kept by this module, or a continuous aggregate under TimescaleDB. */
 export const rollupTable = (tf: Timeframe) => `bars_${tf}_rollup`;
 /**
- * What every read uses (migration 0011): the vendor's bar where there is one, else the rollup of 1m,
- * else a bar rolled up from the vendor's own lower timeframe.
+ * What every read uses (migration 0011): the bar in `bars_<tf>` where there is one (the vendor's, or one
+ * rolled up from the vendor's own lower timeframe), else the rollup of 1m.
  */
 export const barView = (tf: Timeframe) => (tf === "1m" ? "bars_1m" : `bars_${tf}_all`);
 
 /**
  * Where one level of a rollup chain reads and writes. The chain from 1m fills the rollup relations;
- * a chain from a vendor's own higher timeframe (say 1h history) fills the vendor tables above it,
- * never replacing a vendor's row.
+ * a chain from a vendor's own higher timeframe (say 1h history) fills the vendor tables above it from
+ * what reads see one level down (the vendor's bars, the rollup of 1m where the vendor has none), never
+ * replacing a vendor's row.
  */
 function chainTables(from: Timeframe, lower: Timeframe, tf: Timeframe) {
-  if (from !== "1m") return { source: barTable(lower), target: barTable(tf) };
+  if (from !== "1m") return { source: barView(lower), target: barTable(tf) };
   return { source: lower === "1m" ? barTable(lower) : rollupTable(lower), target: rollupTable(tf) };
 }
 
@@ -38,9 +39,19 @@ const UPSERT_ROLLUP = `on conflict (symbol, ts) do update set
 
 /**
  * SQL rollup of one level: rebuild `tf` bars for the given symbols over [from, to) from the next lower
- * timeframe. Same semantics as lib/bars/aggregate.ts (tested against it).
+ * timeframe. Same semantics as lib/bars/aggregate.ts (tested against it). `onlyStored`: only buckets
+ * that already hold a derived row.
  */
-async function rollupLevelSql(sql: Tx, chain: Timeframe, lower: Timeframe, tf: Timeframe, symbols: string[], from: number, to: number): Promise<number> {
+async function rollupLevelSql(
+  sql: Tx,
+  chain: Timeframe,
+  lower: Timeframe,
+  tf: Timeframe,
+  symbols: string[],
+  from: number,
+  to: number,
+  onlyStored = false,
+): Promise<number> {
   const w = TIMEFRAME_MS[tf] / 1000;
   const { source, target } = chainTables(chain, lower, tf);
   const res = await sql.unsafe(
@@ -56,6 +67,7 @@ async function rollupLevelSql(sql: Tx, chain: Timeframe, lower: Timeframe, tf: T
            from ${source} l
            where l.symbol = any(string_to_array($1, chr(31))) and l.ts >= $2::timestamptz and l.ts < $3::timestamptz) x
      group by symbol, bucket
+     ${onlyStored ? `having exists (select 1 from ${target} d where d.symbol = x.symbol and d.ts = x.bucket and d.source = 'rollup')` : ""}
      ${UPSERT_ROLLUP}`,
     [symbols.join("\u001f"), new Date(from).toISOString(), new Date(to).toISOString()],
   );
@@ -76,6 +88,30 @@ export async function rollupBars(sql: Tx, opts: { symbols: string[]; from: numbe
     lo = bucketStart(lo, tf);
     hi = bucketStart(hi - 1, tf) + TIMEFRAME_MS[tf];
     written[tf] = await rollupLevelSql(sql, opts.fromTimeframe, lower, tf, opts.symbols, lo, hi);
+    lower = tf;
+  }
+  return written;
+}
+
+/**
+ * After 1m bars changed over [from, to): rebuild the bars the vendor tables hold that were rolled up from
+ * a vendor's lower timeframe (source "rollup") in that window, as they read the rollup of 1m where the
+ * vendor has no bar. One probe when there are none (the usual case).
+ */
+export async function refreshVendorRollups(sql: Tx, symbols: string[], from: number, to: number): Promise<Record<string, number>> {
+  const levels = higherTimeframes("1m").slice(1); // 5m holds none: nothing below it but 1m
+  const lo = bucketStart(from, "1d");
+  const hi = bucketStart(to - 1, "1d") + TIMEFRAME_MS["1d"];
+  const args = [symbols.join("\u001f"), new Date(lo).toISOString(), new Date(hi).toISOString()];
+  const probe = levels
+    .map((tf) => `select '${tf}' as tf from ${barTable(tf)} where symbol = any(string_to_array($1, chr(31))) and ts >= $2::timestamptz and ts < $3::timestamptz and source = 'rollup'`)
+    .map((q) => `(${q} limit 1)`)
+    .join(" union all ");
+  const written: Record<string, number> = {};
+  if ((await sql.unsafe(probe, args)).length === 0) return written;
+  let lower: Timeframe = "5m";
+  for (const tf of levels) {
+    written[tf] = await rollupLevelSql(sql, lower, lower, tf, symbols, bucketStart(from, tf), bucketStart(to - 1, tf) + TIMEFRAME_MS[tf], true);
     lower = tf;
   }
   return written;

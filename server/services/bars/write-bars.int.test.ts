@@ -103,31 +103,40 @@ describe("writeBars (real Postgres)", () => {
 
 describe("derived bars (real Postgres, plain mode: rollup tables)", () => {
   const NOW = Date.parse("2030-01-01T00:00:00Z");
-  const between = (c: BarColumns, from: string, to: string) => {
-    const keep = Array.from(c.ts, (t) => t >= Date.parse(from) && t < Date.parse(to));
-    return columnsFromBars(barsFromColumns(c).filter((_, i) => keep[i]));
-  };
 
-  it("keeps rollups of 1m apart; reads take the vendor's bar, else the rollup of 1m, else one from the vendor's lower timeframe", async () => {
+  it("keeps rollups of 1m apart; a vendor's bars win, and what is rolled up above them reads the rollup of 1m where they have gaps", async () => {
     const minutes = minuteBars(6, "2024-06-10", "2024-06-11");
     await writeBars({ timeframe: "1m", source: "test", now: NOW, batches: [{ symbol: "WBA6", bars: minutes }] });
     const count = async (rel: string) => (await db().$client.unsafe(`select count(*)::int as n from ${rel} where symbol = 'WBA6'`))[0]!.n as number;
     expect(await count("bars_1h")).toBe(0);
     expect(await count("bars_1h_rollup")).toBe(aggregate(minutes, "1h").length);
 
-    // A vendor's own 1h history over that day and the next (which has no 1m bars), different volumes.
-    const hours = aggregate(minuteBars(7, "2024-06-10", "2024-06-12"), "1h");
-    for (let i = 0; i < hours.length; i++) hours.volume[i] = 1000 + i;
-    await writeBars({ timeframe: "1h", source: "vendor", now: NOW, batches: [{ symbol: "WBA6", bars: hours }] });
+    // A vendor's own 1h history over that day and the next (which has no 1m bars), with other volumes
+    // and without the 15:00 hour of the first day.
+    const gap = Date.parse("2024-06-10T15:00:00Z");
+    const vendor = barsFromColumns(aggregate(minuteBars(7, "2024-06-10", "2024-06-12"), "1h"))
+      .filter((b) => b.ts !== gap)
+      .map((b, i) => ({ ...b, volume: 1000 + i }));
+    await writeBars({ timeframe: "1h", source: "vendor", now: NOW, batches: [{ symbol: "WBA6", bars: columnsFromBars(vendor) }] });
+    expect(await count("bars_1h")).toBe(vendor.length);
 
     const read = (tf: Timeframe) => getBars({ symbol: "WBA6", timeframe: tf, limit: 5000, cache: false });
-    expectSame(await read("1h"), hours); // the vendor's bars win over the rollup of 1m
-    for (const tf of ["4h", "1d"] as Timeframe[]) {
-      // Where 1m lies beneath, the rollup of 1m; the next day, the vendor's 1h history rolled up.
-      const stored = await read(tf);
-      expectSame(between(stored, "2024-06-10", "2024-06-11"), aggregate(minutes, tf));
-      expectSame(between(stored, "2024-06-11", "2024-06-12"), aggregate(between(hours, "2024-06-11", "2024-06-12"), tf));
-    }
+    const expectLevels = async (m: BarColumns) => {
+      // 1h: the vendor's bars, and the rollup of 1m in the hour the vendor lacks; above: rolled up from that.
+      const hourly = columnsFromBars([...vendor, barsFromColumns(aggregate(m, "1h")).find((b) => b.ts === gap)!].sort((x, y) => x.ts - y.ts));
+      expectSame(await read("1h"), hourly);
+      for (const tf of ["4h", "1d"] as Timeframe[]) expectSame(await read(tf), aggregate(hourly, tf));
+    };
+    await expectLevels(minutes);
+
+    // A correction of a minute in that hour reaches the bars rolled up above the vendor's hours.
+    const i = minutes.ts.findIndex((t) => t === gap + 10 * 60_000);
+    minutes.high[i] = minutes.high[i]! * 1.5;
+    const r = await writeBars({ timeframe: "1m", source: "test", now: NOW, batches: [{ symbol: "WBA6", bars: minutes }] });
+    expect(r.rowsOut).toBe(1);
+    // One bar per level of the rollup of 1m, and the 4h and 1d bars rolled up above the vendor's hours.
+    expect(r.rollup).toEqual({ "5m": 1, "15m": 1, "1h": 1, "4h": 2, "1d": 2 });
+    await expectLevels(minutes);
   });
 });
 

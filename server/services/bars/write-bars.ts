@@ -8,7 +8,7 @@ import { copyBars, encodeBarTuples, type CopyBatch } from "./copy-binary";
 import { bumpDataVersion, type DataScope } from "./data-version";
 import { invalidateDayChunks } from "./day-chunks";
 import { isCopyConflict } from "./pg-binary";
-import { aggregateLevels, barTable, refreshRollups, rollupBars, rollupFresh, storageModeOf } from "./rollup-bars";
+import { aggregateLevels, barTable, refreshRollups, refreshVendorRollups, rollupBars, rollupFresh, storageModeOf } from "./rollup-bars";
 import { recordDqFindings } from "./record-dq-findings";
 
 export interface WriteBarsBatch {
@@ -126,6 +126,16 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
     );
 
   const result: WriteBarsResult = { rowsIn, rowsOut: 0, rowsQuarantined: 0, findings, path: { direct: 0, upsert: 0 }, rollup: {}, refreshed: [] };
+  // Bars the vendor tables hold that were rolled up from a vendor's lower timeframe read the rollup of 1m
+  // where the vendor has no bar: rebuilt over the written window once the rollups of 1m are current.
+  const refreshAbove = async (tx: TransactionSql) => {
+    const kept = copyBatches.filter((b) => b.lo <= b.hi);
+    if (kept.length === 0) return;
+    const lo = Math.min(...kept.map((b) => b.lo));
+    const hi = Math.max(...kept.map((b) => b.hi));
+    const r = await refreshVendorRollups(tx, [...new Set(kept.map((b) => b.symbol))], lo, hi + 1);
+    for (const [k, v] of Object.entries(r)) result.rollup[k] = (result.rollup[k] ?? 0) + v;
+  };
   if (copyBatches.length > 0) {
     await db().$client.begin(async (tx) => {
       // Which symbols already have rows in the range being written?
@@ -142,7 +152,7 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
       let directBatches: typeof fresh = [];
       if (fresh.length > 0) {
         try {
-          await copyInto(tx, table, fresh, rollup);
+          await copyInto(tx, table, fresh, rollup && opts.timeframe === "1m");
           result.path.direct = count(fresh);
           result.rowsOut += result.path.direct;
           directBatches = fresh;
@@ -180,10 +190,20 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
       }
       if (rollup && directBatches.length > 0) {
         // Built from the stored bars only: quarantined ones are not used downstream.
-        const stored = directBatches.filter((b) => b.lo <= b.hi).map((b) => ({ symbol: b.symbol, lo: b.lo, hi: b.hi, levels: b.levels! }));
-        const r = await rollupFresh(tx, { batches: stored, fromTimeframe: opts.timeframe });
-        for (const [k, v] of Object.entries(r)) result.rollup[k] = (result.rollup[k] ?? 0) + v;
+        const stored = directBatches.filter((b) => b.lo <= b.hi);
+        if (opts.timeframe === "1m") {
+          const r = await rollupFresh(tx, { batches: stored.map((b) => ({ symbol: b.symbol, lo: b.lo, hi: b.hi, levels: b.levels! })), fromTimeframe: "1m" });
+          for (const [k, v] of Object.entries(r)) result.rollup[k] = (result.rollup[k] ?? 0) + v;
+        } else {
+          // Above a vendor's own timeframe the rollup also reads what lies beside the batch (the rollup
+          // of 1m where the vendor has no bar): in SQL.
+          for (const b of stored) {
+            const r = await rollupBars(tx, { symbols: [b.symbol], from: b.lo, to: b.hi + 1, fromTimeframe: opts.timeframe });
+            for (const [k, v] of Object.entries(r)) result.rollup[k] = (result.rollup[k] ?? 0) + v;
+          }
+        }
       }
+      if (rollup && opts.timeframe === "1m" && result.rowsOut > 0) await refreshAbove(tx);
     });
   }
   result.rowsQuarantined = rowsQuarantined;
@@ -192,6 +212,7 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
     const lo = Math.min(...spans.map((b) => b.lo));
     const hi = Math.max(...spans.map((b) => b.hi));
     result.refreshed = await refreshRollups(db().$client, lo, hi + 1, now);
+    await db().$client.begin((tx) => refreshAbove(tx));
   }
   // Committed: tell the caches what changed (rolled-up timeframes included; day chunks by day).
   const changed: DataScope[] = result.rowsOut > 0 ? [`bars:${opts.timeframe}`] : [];
