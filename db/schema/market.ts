@@ -65,7 +65,7 @@ function barColumns() {
 /**
  * One table per timeframe, PK (symbol, ts): the vendor's own bars. Above 1m, bars built from 1m live in
  * `bars_<tf>_rollup` (a table, or a continuous aggregate under TimescaleDB; migration 0011), and reads
- * go through the view `bars_<tf>_all` (the vendor's bar where there is one, else the rollup).
+ * go through the view `bars_<tf>_all` (the bar in `bars_<tf>` where there is one, else the rollup).
  */
 function barsTable<N extends string>(name: N) {
   return pgTable(name, barColumns(), (t) => [primaryKey({ columns: [t.symbol, t.ts] })]);
