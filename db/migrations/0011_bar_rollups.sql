@@ -9,13 +9,17 @@
 -- `bars_<tf>` keeps vendor-native bars, and bars rolled up from a vendor's own lower timeframe (e.g. 4h
 -- from 1h history, source 'rollup', kept current by the bar writer). Every read goes through
 -- `bars_<tf>_all`: the bar in `bars_<tf>` where there is one, else the rollup of 1m. The view is the same
--- in both modes, so queries and results are identical; a read of one symbol's range is an index scan of
--- each relation (merge-appended in ts order), not a join.
+-- in both modes, so queries and results are identical. A read of one symbol's range scans both relations
+-- by index, merged in ts order; only rollup rows are checked against the vendor table.
 DO $$
 DECLARE
   t record;
   timescale boolean := mss_timescale_enabled();
   w text;
+  vendor text;
+  rollup text;
+  -- Rows of `vendor` (alias n) that are rollups of 1m: derived, with 1m bars beneath.
+  from_1m text;
 BEGIN
   FOR t IN SELECT * FROM (VALUES
       (1, '5m', 'bars_1m', INTERVAL '5 minutes', INTERVAL '5 minutes', INTERVAL '90 days'),
@@ -27,6 +31,10 @@ BEGIN
     ORDER BY n
   LOOP
     w := quote_literal(t.width::text);
+    vendor := 'bars_' || t.tf;
+    rollup := 'bars_' || t.tf || '_rollup';
+    from_1m := format($q$n.source = 'rollup'
+      AND EXISTS (SELECT 1 FROM bars_1m m WHERE m.symbol = n.symbol AND m.ts >= n.ts AND m.ts < n.ts + %s::interval)$q$, w);
     IF timescale THEN
       EXECUTE format($q$
         CREATE MATERIALIZED VIEW %I WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
@@ -39,27 +47,19 @@ BEGIN
                (CASE WHEN bool_and(trades IS NOT NULL) THEN sum(trades) END)::bigint AS trades
         FROM %I
         GROUP BY symbol, time_bucket(%s::interval, ts)
-        WITH NO DATA$q$, 'bars_' || t.tf || '_rollup', w, t.lower, w);
-      PERFORM add_continuous_aggregate_policy('bars_' || t.tf || '_rollup', start_offset => NULL,
+        WITH NO DATA$q$, rollup, w, t.lower, w);
+      PERFORM add_continuous_aggregate_policy(rollup, start_offset => NULL,
         end_offset => t.width, schedule_interval => t.schedule, if_not_exists => true);
-      EXECUTE format('ALTER MATERIALIZED VIEW %I SET (timescaledb.compress = true)', 'bars_' || t.tf || '_rollup');
-      PERFORM add_compression_policy('bars_' || t.tf || '_rollup', t.compress_after, if_not_exists => true);
+      EXECUTE format('ALTER MATERIALIZED VIEW %I SET (timescaledb.compress = true)', rollup);
+      PERFORM add_compression_policy(rollup, t.compress_after, if_not_exists => true);
+      -- Existing rollups of 1m: the aggregate computes them now.
+      EXECUTE format('DELETE FROM %I n WHERE %s', vendor, from_1m);
     ELSE
-      EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING ALL)', 'bars_' || t.tf || '_rollup', 'bars_' || t.tf);
-      -- Existing rows derived from 1m move to the rollup table (those over a vendor's own lower
-      -- timeframe, with no 1m beneath, stay where they are).
-      EXECUTE format($q$
-        INSERT INTO %I SELECT * FROM %I n
-        WHERE n.source = 'rollup'
-          AND EXISTS (SELECT 1 FROM bars_1m m WHERE m.symbol = n.symbol AND m.ts >= n.ts AND m.ts < n.ts + %s::interval)$q$,
-        'bars_' || t.tf || '_rollup', 'bars_' || t.tf, w);
+      EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING ALL)', rollup, vendor);
+      -- Existing rollups of 1m move to the rollup table (those over a vendor's own lower timeframe, with
+      -- no 1m beneath, stay where they are).
+      EXECUTE format('WITH moved AS (DELETE FROM %I n WHERE %s RETURNING n.*) INSERT INTO %I SELECT * FROM moved', vendor, from_1m, rollup);
     END IF;
-    -- In both modes the rollup relation now holds (or computes) them.
-    EXECUTE format($q$
-      DELETE FROM %I n
-      WHERE n.source = 'rollup'
-        AND EXISTS (SELECT 1 FROM bars_1m m WHERE m.symbol = n.symbol AND m.ts >= n.ts AND m.ts < n.ts + %s::interval)$q$,
-      'bars_' || t.tf, w);
     -- Reads: the bar in bars_<tf> where there is one, else the rollup of 1m. (symbol, ts) stays unique.
     EXECUTE format($q$
       CREATE VIEW %1$I AS
@@ -69,7 +69,7 @@ BEGIN
       SELECT r.symbol, r.ts, r.open, r.high, r.low, r.close, r.volume, r.vwap, r.trades, 'rollup'::text
       FROM %3$I r
       WHERE NOT EXISTS (SELECT 1 FROM %2$I n WHERE n.symbol = r.symbol AND n.ts = r.ts)$q$,
-      'bars_' || t.tf || '_all', 'bars_' || t.tf, 'bars_' || t.tf || '_rollup');
+      vendor || '_all', vendor, rollup);
   END LOOP;
 END
 $$;

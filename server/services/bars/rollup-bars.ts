@@ -78,7 +78,10 @@ async function rollupLevelSql(
  * Rebuild the higher-timeframe bars covering [from, to) from the next lower timeframe, level by level
  * (1m→5m→15m→1h→4h→1d), in SQL. Used when the written range overlapped stored rows.
  */
-export async function rollupBars(sql: Tx, opts: { symbols: string[]; from: number; to: number; fromTimeframe: Timeframe }): Promise<Record<string, number>> {
+export async function rollupBars(
+  sql: Tx,
+  opts: { symbols: string[]; from: number; to: number; fromTimeframe: Timeframe; onlyStored?: boolean },
+): Promise<Record<string, number>> {
   const written: Record<string, number> = {};
   if (opts.symbols.length === 0) return written;
   let lower = opts.fromTimeframe;
@@ -87,7 +90,7 @@ export async function rollupBars(sql: Tx, opts: { symbols: string[]; from: numbe
   for (const tf of higherTimeframes(opts.fromTimeframe)) {
     lo = bucketStart(lo, tf);
     hi = bucketStart(hi - 1, tf) + TIMEFRAME_MS[tf];
-    written[tf] = await rollupLevelSql(sql, opts.fromTimeframe, lower, tf, opts.symbols, lo, hi);
+    written[tf] = await rollupLevelSql(sql, opts.fromTimeframe, lower, tf, opts.symbols, lo, hi, opts.onlyStored);
     lower = tf;
   }
   return written;
@@ -104,17 +107,11 @@ export async function refreshVendorRollups(sql: Tx, symbols: string[], from: num
   const hi = bucketStart(to - 1, "1d") + TIMEFRAME_MS["1d"];
   const args = [symbols.join("\u001f"), new Date(lo).toISOString(), new Date(hi).toISOString()];
   const probe = levels
-    .map((tf) => `select '${tf}' as tf from ${barTable(tf)} where symbol = any(string_to_array($1, chr(31))) and ts >= $2::timestamptz and ts < $3::timestamptz and source = 'rollup'`)
-    .map((q) => `(${q} limit 1)`)
+    .map((tf) => `(select 1 from ${barTable(tf)} where symbol = any(string_to_array($1, chr(31))) and ts >= $2::timestamptz and ts < $3::timestamptz and source = 'rollup' limit 1)`)
     .join(" union all ");
-  const written: Record<string, number> = {};
-  if ((await sql.unsafe(probe, args)).length === 0) return written;
-  let lower: Timeframe = "5m";
-  for (const tf of levels) {
-    written[tf] = await rollupLevelSql(sql, lower, lower, tf, symbols, bucketStart(from, tf), bucketStart(to - 1, tf) + TIMEFRAME_MS[tf], true);
-    lower = tf;
-  }
-  return written;
+  if ((await sql.unsafe(probe, args)).length === 0) return {};
+  // The chain above a vendor's 5m reads each level's view and writes the vendor tables: what these are.
+  return rollupBars(sql, { symbols, from, to, fromTimeframe: "5m", onlyStored: true });
 }
 
 /** The bars of every higher timeframe, each level aggregated from the one below (1m→5m→…→1d). */

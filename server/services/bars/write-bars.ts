@@ -42,8 +42,6 @@ export interface WriteBarsResult {
   path: { direct: number; upsert: number };
   /** Derived rows written per timeframe by the rollup (plain PostgreSQL, or above a vendor's own timeframe). */
   rollup: Record<string, number>;
-  /** Continuous aggregates materialized over the written window (TimescaleDB, 1m writes; recent buckets stay real-time). */
-  refreshed: Timeframe[];
 }
 
 /** A batch on its way into the table: raw ts range until checked, then the kept rows' range. */
@@ -125,17 +123,20 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
       })(),
     );
 
-  const result: WriteBarsResult = { rowsIn, rowsOut: 0, rowsQuarantined: 0, findings, path: { direct: 0, upsert: 0 }, rollup: {}, refreshed: [] };
-  // Bars the vendor tables hold that were rolled up from a vendor's lower timeframe read the rollup of 1m
-  // where the vendor has no bar: rebuilt over the written window once the rollups of 1m are current.
-  const refreshAbove = async (tx: TransactionSql) => {
-    const kept = copyBatches.filter((b) => b.lo <= b.hi);
-    if (kept.length === 0) return;
-    const lo = Math.min(...kept.map((b) => b.lo));
-    const hi = Math.max(...kept.map((b) => b.hi));
-    const r = await refreshVendorRollups(tx, [...new Set(kept.map((b) => b.symbol))], lo, hi + 1);
+  const result: WriteBarsResult = { rowsIn, rowsOut: 0, rowsQuarantined: 0, findings, path: { direct: 0, upsert: 0 }, rollup: {} };
+  const addRollup = (r: Record<string, number>) => {
     for (const [k, v] of Object.entries(r)) result.rollup[k] = (result.rollup[k] ?? 0) + v;
   };
+  // The kept rows' symbols and time window (valid once every batch was checked, i.e. after the COPY).
+  const written = () => {
+    const kept = copyBatches.filter((b) => b.lo <= b.hi);
+    if (kept.length === 0) return null;
+    return { symbols: [...new Set(kept.map((b) => b.symbol))], lo: Math.min(...kept.map((b) => b.lo)), hi: Math.max(...kept.map((b) => b.hi)) };
+  };
+  // Bars the vendor tables hold that were rolled up from a vendor's lower timeframe read the rollup of 1m
+  // where the vendor has no bar: rebuilt over the written window once the rollups of 1m are current.
+  const refreshAbove = async (tx: TransactionSql, w: NonNullable<ReturnType<typeof written>>) =>
+    addRollup(await refreshVendorRollups(tx, w.symbols, w.lo, w.hi + 1));
   if (copyBatches.length > 0) {
     await db().$client.begin(async (tx) => {
       // Which symbols already have rows in the range being written?
@@ -183,8 +184,7 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
         result.rowsOut += changed.reduce((a, r) => a + Number((r as unknown as { n: number }).n), 0);
         if (rollup) {
           for (const c of changed) {
-            const r = await rollupBars(tx, { symbols: [c.symbol], from: Number(c.lo), to: Number(c.hi) + 1, fromTimeframe: opts.timeframe });
-            for (const [k, v] of Object.entries(r)) result.rollup[k] = (result.rollup[k] ?? 0) + v;
+            addRollup(await rollupBars(tx, { symbols: [c.symbol], from: Number(c.lo), to: Number(c.hi) + 1, fromTimeframe: opts.timeframe }));
           }
         }
       }
@@ -192,27 +192,24 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
         // Built from the stored bars only: quarantined ones are not used downstream.
         const stored = directBatches.filter((b) => b.lo <= b.hi);
         if (opts.timeframe === "1m") {
-          const r = await rollupFresh(tx, { batches: stored.map((b) => ({ symbol: b.symbol, lo: b.lo, hi: b.hi, levels: b.levels! })), fromTimeframe: "1m" });
-          for (const [k, v] of Object.entries(r)) result.rollup[k] = (result.rollup[k] ?? 0) + v;
+          addRollup(await rollupFresh(tx, { batches: stored.map((b) => ({ symbol: b.symbol, lo: b.lo, hi: b.hi, levels: b.levels! })), fromTimeframe: "1m" }));
         } else {
           // Above a vendor's own timeframe the rollup also reads what lies beside the batch (the rollup
           // of 1m where the vendor has no bar): in SQL.
           for (const b of stored) {
-            const r = await rollupBars(tx, { symbols: [b.symbol], from: b.lo, to: b.hi + 1, fromTimeframe: opts.timeframe });
-            for (const [k, v] of Object.entries(r)) result.rollup[k] = (result.rollup[k] ?? 0) + v;
+            addRollup(await rollupBars(tx, { symbols: [b.symbol], from: b.lo, to: b.hi + 1, fromTimeframe: opts.timeframe }));
           }
         }
       }
-      if (rollup && opts.timeframe === "1m" && result.rowsOut > 0) await refreshAbove(tx);
+      const w = written();
+      if (rollup && opts.timeframe === "1m" && result.rowsOut > 0 && w) await refreshAbove(tx, w);
     });
   }
   result.rowsQuarantined = rowsQuarantined;
-  const spans = copyBatches.map((b) => ({ symbol: b.symbol, lo: b.lo, hi: b.hi })).filter((b) => b.lo <= b.hi);
-  if (continuous && result.rowsOut > 0 && spans.length > 0) {
-    const lo = Math.min(...spans.map((b) => b.lo));
-    const hi = Math.max(...spans.map((b) => b.hi));
-    result.refreshed = await refreshRollups(db().$client, lo, hi + 1, now);
-    await db().$client.begin((tx) => refreshAbove(tx));
+  const w = written();
+  if (continuous && result.rowsOut > 0 && w) {
+    await refreshRollups(db().$client, w.lo, w.hi + 1, now);
+    await db().$client.begin((tx) => refreshAbove(tx, w));
   }
   // Committed: tell the caches what changed (rolled-up timeframes included; day chunks by day).
   const changed: DataScope[] = result.rowsOut > 0 ? [`bars:${opts.timeframe}`] : [];
@@ -220,7 +217,10 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
   // Under TimescaleDB every level reads the new 1m rows (materialized now, or real-time).
   if (continuous && result.rowsOut > 0) for (const tf of higherTimeframes("1m")) changed.push(`bars:${tf}`);
   await Promise.all([
-    invalidateDayChunks([opts.timeframe, ...(opts.rollup !== false ? higherTimeframes(opts.timeframe) : [])], spans),
+    invalidateDayChunks(
+      [opts.timeframe, ...(opts.rollup !== false ? higherTimeframes(opts.timeframe) : [])],
+      copyBatches.map((b) => ({ symbol: b.symbol, lo: b.lo, hi: b.hi })),
+    ),
     bumpDataVersion(changed),
   ]);
   if (findings.length > 0) await recordDqFindings({ timeframe: opts.timeframe, runId: opts.runId ?? null, findings });
