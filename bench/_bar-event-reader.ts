@@ -2,10 +2,13 @@
  * A separate reader process for bench/live.ts (the web's hub is its own process in production): reads
  * the given bar-event streams from the start and prints one line per closed 1m bar: "<bar ts> <receive
  * time>" (epoch ms with sub-ms precision: performance.timeOrigin + performance.now()). Stops on SIGTERM.
+ * With a third argument "ticks" the keys are tick streams instead, and each clock-only entry (a bucket
+ * end) counts as the close of the minute before it: the one-hand-off floor (writer → Redis → reader).
  */
 import { Redis } from "ioredis";
 
-const [url, keysJson] = process.argv.slice(2);
+const [url, keysJson, mode] = process.argv.slice(2);
+const ticks = mode === "ticks";
 const keys = JSON.parse(keysJson!) as string[];
 const r = new Redis(url!, { maxRetriesPerRequest: null });
 const last = new Map(keys.map((k) => [k, "0"]));
@@ -19,6 +22,11 @@ while (!stop) {
   for (const [key, entries] of res ?? []) {
     for (const [id, fields] of entries) {
       last.set(key, id);
+      if (ticks) {
+        const f = new Map(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]));
+        if (f.get("rcv") === "") out += `${Number(f.get("clk")) - 60_000} ${now}\n`;
+        continue;
+      }
       const ev = JSON.parse(fields[1]!) as { bars: { tf: string; ts: number; status: string }[] };
       for (const b of ev.bars) if (b.tf === "1m" && b.status === "closed") out += `${b.ts} ${now}\n`;
     }

@@ -12,11 +12,13 @@
  *   250 ms of wall time (240× real time); at each bucket end a clock entry is appended (t0) and every symbol's "closed"
  *   1m bar event is timed when a reader in its own process (XREAD BLOCK on the 50 bar-event streams, as
  *   the web's hub) receives it (t1, same clock);
- *   p99 of t1 − t0 over all symbols and minutes (300 minutes; --quick 100). Storage runs concurrently.
+ *   p99 of t1 − t0 over all symbols and minutes (300 minutes; --quick 24). Storage runs concurrently.
  *   Also reported: collections (count, longest pause) in the builder's thread during the test, and the
  *   transport floor (bar_completion_floor_p50/p99_ms): the same processes, streams, cadence and reader
  *   with a relay that republishes each entry at once instead of the builder — four process wake-ups
- *   (writer → Redis → builder → Redis → reader) and nothing else, in the same run.
+ *   (writer → Redis → builder → Redis → reader) and nothing else, in the same run; and the least any
+ *   topology could do (bar_completion_one_hop_p50/p99_ms): the reader reading the clock entries
+ *   themselves, one hand-off (writer → Redis → reader), one sample per minute.
  * - tick_to_browser_p99_ms: the built web app (`next start`, needs `npm run build`) and Chromium (Debian's,
  *   via executablePath) with 50 bars.live subscriptions (one per symbol, 1m) open as EventSources across
  *   10 pages on 127.0.0.1..10, 5 each (Chromium allows 6 connections per host), default throttle (4 updates/s per
@@ -45,7 +47,7 @@ const runs = (phase: string) => only === undefined || only === phase;
 const SYMBOLS = quick ? 100 : 200;
 const MINUTES = quick ? 30 : 60;
 const LAT_SYMBOLS = 50;
-const LAT_MINUTES = quick ? 100 : 300;
+const LAT_MINUTES = quick ? 24 : 300;
 /** Wall time per market minute in the completion test: 240× faster than real time, so the previous minute's storage is done (as it is live). */
 const MINUTE_WALL_MS = 250;
 const DAY = Date.parse("2025-06-11T00:00:00Z");
@@ -131,12 +133,13 @@ async function throughput(persist: boolean): Promise<{ appendPerS: number; perS:
 type CloseLatency = { p50: number; p99: number; max: number; samples: number; gcs: number; gcMaxMs: number };
 
 /**
- * Bucket end → "closed" bar event received, per symbol. `floor`: the same processes, cadence, streams
+ * Bucket end → "closed" bar event received, per symbol. "relay": the same processes, cadence, streams
  * and reader, but instead of the bar builder a relay that republishes each entry of an input stream at
  * once (one bar event per symbol, through the same publish script): the transport alone, i.e. the
- * least the builder's latency can be on this machine, measured in the same run.
+ * least the builder's latency can be on this machine, measured in the same run. "direct": no builder
+ * and no relay, the reader takes the clock entry itself (one sample per minute).
  */
-async function closeLatency(floor = false): Promise<CloseLatency> {
+async function closeLatency(mode: "builder" | "relay" | "direct" = "builder"): Promise<CloseLatency> {
   // Collections in the builder's thread (this one) while the test runs: a pause here delays a close.
   const gcPauses: number[] = [];
   const gcAt: [number, number][] = [];
@@ -153,13 +156,19 @@ async function closeLatency(floor = false): Promise<CloseLatency> {
   const cmd = client();
   const writer = new TickWriter({ redis: cmd, key: keys.ticks(0) });
   const ac = new AbortController();
-  const run = floor ? relay(keys.ticks(0), syms.map((s) => keys.bars(s)), ac.signal) : runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 1_000, persist: process.env.LAT_PERSIST !== "0" });
+  const run =
+    mode === "direct"
+      ? Promise.resolve()
+      : mode === "relay"
+        ? relay(keys.ticks(0), syms.map((s) => keys.bars(s)), ac.signal)
+        : runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 1_000, persist: process.env.LAT_PERSIST !== "0" });
   // Reader of the bar-event streams in its own process (as the web's hub is), so the builder's work in
   // this process does not delay the receipt being measured.
   const boundaryAt = new Map<number, number>();
   const lat: number[] = [];
   const closeLat: [number, number][] = [];
-  const reader = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "_bar-event-reader.ts"), process.env.REDIS_URL!, JSON.stringify(syms.map((s) => keys.bars(s)))], {
+  const readerArgs = mode === "direct" ? [JSON.stringify([keys.ticks(0)]), "ticks"] : [JSON.stringify(syms.map((s) => keys.bars(s)))];
+  const reader = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "_bar-event-reader.ts"), process.env.REDIS_URL!, ...readerArgs], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let buf = "";
@@ -206,11 +215,12 @@ async function closeLatency(floor = false): Promise<CloseLatency> {
   // The slowest minutes, and whether a collection in the builder's thread overlapped them (diagnosis of the tail).
   const worst = new Map<number, number>();
   for (const [t0, l] of closeLat) worst.set(t0, Math.max(worst.get(t0) ?? 0, l));
+  const minuteOf = new Map([...boundaryAt.values()].map((t0, k) => [t0, k]));
   for (const [t0, l] of [...worst].sort((a, b) => b[1] - a[1]).slice(0, 5)) {
     const gc = gcAt.filter(([s, d]) => s + d >= t0 && s <= t0 + l).map(([s, d]) => `${d.toFixed(1)} ms at +${(s - t0).toFixed(1)}`);
-    log(`  slow minute: ${l.toFixed(2)} ms${gc.length > 0 ? `, builder GC ${gc.join(", ")}` : ""}`);
+    log(`  slow minute ${minuteOf.get(t0)}: ${l.toFixed(2)} ms${gc.length > 0 ? `, builder GC ${gc.join(", ")}` : ""}`);
   }
-  const expected = LAT_SYMBOLS * LAT_MINUTES;
+  const expected = (mode === "direct" ? 1 : LAT_SYMBOLS) * LAT_MINUTES;
   if (lat.length < expected * 0.99) throw new Error(`only ${lat.length} of ${expected} closed bars observed`);
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), max: Math.max(...lat), samples: lat.length, gcs: gcPauses.length, gcMaxMs: Math.max(0, ...gcPauses) };
 }
@@ -312,7 +322,7 @@ async function browserLatency(): Promise<{ p50: number; p99: number; samples: nu
       await new Promise((r) => setTimeout(r, 100));
     }
     log(`${syms.length} subscriptions open in Chromium; streaming prints`);
-    const rounds = quick ? 40 : 120;
+    const rounds = quick ? 16 : 120;
     const t0 = session.open + 3 * 3_600_000;
     const cmd = client();
     // Each symbol prints twice a second at its own moment (100 prints/s over the 50 symbols), each print
@@ -354,13 +364,17 @@ try {
   ticks.length = 0; // the throughput phase's 1.7M prints would only slow the collector down from here on
   let c: CloseLatency | null = null;
   let cf: CloseLatency | null = null;
+  let c1: CloseLatency | null = null;
   if (runs("completion")) {
     log(`bar completion latency: ${LAT_SYMBOLS} symbols × ${LAT_MINUTES} minutes`);
     c = await closeLatency();
     log(`  p50 ${c.p50.toFixed(2)} ms, p99 ${c.p99.toFixed(2)} ms`);
     log("transport floor: the same streams, cadence and reader, a relay instead of the builder");
-    cf = await closeLatency(true);
+    cf = await closeLatency("relay");
     log(`  p50 ${cf.p50.toFixed(2)} ms, p99 ${cf.p99.toFixed(2)} ms`);
+    log("one hand-off: the reader takes the clock entries themselves");
+    c1 = await closeLatency("direct");
+    log(`  p50 ${c1.p50.toFixed(2)} ms, p99 ${c1.p99.toFixed(2)} ms`);
   }
   let b: Awaited<ReturnType<typeof browserLatency>> = null;
   if (runs("browser")) {
@@ -381,6 +395,8 @@ try {
     bar_completion_samples: c?.samples ?? 0,
     bar_completion_floor_p50_ms: fixed(cf?.p50),
     bar_completion_floor_p99_ms: fixed(cf?.p99),
+    bar_completion_one_hop_p50_ms: fixed(c1?.p50),
+    bar_completion_one_hop_p99_ms: fixed(c1?.p99),
     bar_completion_gc_pauses: c?.gcs ?? null,
     bar_completion_gc_max_ms: fixed(c?.gcMaxMs),
     tick_to_browser_p50_ms: b?.p50 ?? null,
