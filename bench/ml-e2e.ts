@@ -3,7 +3,7 @@
  * compute the core-v1 feature store, then train and evaluate through the same services the train-model
  * job runs (dataset from the store, walk-forward split with purge/embargo, train-only scaler, test-segment
  * metrics with the baselines on the same samples). Prints wall times, test IC / rank IC and baseline ICs.
- * `npm run bench -- ml-e2e [--quick]` (--quick: ridge + MLP only).
+ * `npm run bench -- ml-e2e [--quick]` (--quick: ridge + a 6-epoch MLP only, under a minute).
  */
 import { benchDatabase, log } from "./_db";
 
@@ -39,7 +39,7 @@ try {
   const seqSpec = await createDatasetSpec({ userId: user.id, name: "e2e-seq", spec: { ...base, features: lstmFeatures, window: 60 } });
   const configs = [
     { name: "ridge", spec: rowSpec.id, config: { model: { kind: "ridge" as const, lambda: 1e-2 } } },
-    { name: "mlp", spec: rowSpec.id, config: { model: { kind: "mlp" as const, hidden: [64, 32] }, train: { epochs: 15, batchSize: 256, learningRate: 1e-3, patience: 4, seed: 1 } } },
+    { name: "mlp", spec: rowSpec.id, config: { model: { kind: "mlp" as const, hidden: [64, 32] }, train: { epochs: quick ? 6 : 15, batchSize: 256, learningRate: 1e-3, patience: 4, seed: 1 } } },
     ...(quick ? [] : [{ name: "lstm", spec: seqSpec.id, config: { model: { kind: "lstm" as const, units: 32 }, train: { epochs: 8, batchSize: 256, learningRate: 1e-3, patience: 3, seed: 1 } } }]),
   ];
   const runs: Record<string, unknown> = {};
