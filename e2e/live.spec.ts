@@ -25,8 +25,12 @@ test("replay a session and watch the live candle move on the chart and in the wa
   await panel.getByRole("button", { name: "Start replay" }).click();
   // Our request replaces the demo replay (one replay at a time).
   await expect(panel.getByTestId("replay-state")).toContainText(/^SIM0106, SIM0107 · .* at 300×/);
-  // The ingest worker picks the request up and streams: the replay collector shows as live.
-  await expect(panel.getByTestId("collectors-table").locator('tr[data-provider="replay"]')).toContainText("live", { timeout: 15_000 });
+  // The ingest worker picks the request up and streams: our replay reports its clock, and the replay
+  // collector shows as live with our two symbols subscribed (not the demo replay's).
+  await expect(panel.getByTestId("replay-progress")).toHaveAttribute("data-clock", /\d+/, { timeout: 15_000 });
+  const replayRow = panel.getByTestId("collectors-table").locator('tr[data-provider="replay"]');
+  await expect(replayRow).toContainText("live", { timeout: 15_000 });
+  await expect(replayRow.locator("td").nth(3)).toHaveText("2", { timeout: 15_000 });
   await expect(panel.getByTestId("builder-status")).toContainText(/prints applied/, { timeout: 15_000 });
   await shot(page, "60-live-feeds");
 

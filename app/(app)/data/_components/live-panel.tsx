@@ -94,7 +94,9 @@ export function LivePanel({ canWrite }: { canWrite: boolean }) {
           </span>
           <span className="spacer" />
           <progress max={1} value={progress ?? 0} aria-label="Replay progress" />
-          <span className="muted">{r.done ? "finished" : r.clock !== null ? `at ${fmtUtc(r.clock)}` : "waiting for the ingest worker"}</span>
+          <span className="muted" data-testid="replay-progress" data-clock={r.clock ?? undefined}>
+            {r.done ? "finished" : r.clock !== null ? `at ${fmtUtc(r.clock)}` : "waiting for the ingest worker"}
+          </span>
           {canWrite ? (
             <button className="btn" onClick={() => stop.mutate()} disabled={stop.isPending}>
               Stop replay
