@@ -6,6 +6,7 @@
  * end) counts as the close of the minute before it: the one-hand-off floor (writer → Redis → reader).
  */
 import { Redis } from "ioredis";
+import { decodeEntry } from "../server/services/live/tick-stream";
 
 const [url, keysJson, mode] = process.argv.slice(2);
 const ticks = mode === "ticks";
@@ -23,8 +24,8 @@ while (!stop) {
     for (const [id, fields] of entries) {
       last.set(key, id);
       if (ticks) {
-        const f = new Map(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]));
-        if (f.get("rcv") === "") out += `${Number(f.get("clk")) - 60_000} ${now}\n`;
+        const e = decodeEntry(id, fields);
+        if (e.receivedAt === null) out += `${e.clock - 60_000} ${now}\n`;
         continue;
       }
       const ev = JSON.parse(fields[1]!) as { bars: { tf: string; ts: number; status: string }[] };

@@ -128,17 +128,18 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
     for (const [k, v] of Object.entries(r)) result.rollup[k] = (result.rollup[k] ?? 0) + v;
   };
   // The kept rows' symbols and time window (valid once every batch was checked, i.e. after the COPY).
-  const written = () => {
+  const writtenWindow = () => {
     const kept = copyBatches.filter((b) => b.lo <= b.hi);
     if (kept.length === 0) return null;
     return { symbols: [...new Set(kept.map((b) => b.symbol))], lo: Math.min(...kept.map((b) => b.lo)), hi: Math.max(...kept.map((b) => b.hi)) };
   };
   // Bars the vendor tables hold that were rolled up from a vendor's lower timeframe read the rollup of 1m
   // where the vendor has no bar: rebuilt over the written window once the rollups of 1m are current.
-  const refreshAbove = async (tx: TransactionSql, w: NonNullable<ReturnType<typeof written>>) =>
+  const refreshAbove = async (tx: TransactionSql, w: NonNullable<ReturnType<typeof writtenWindow>>) =>
     addRollup(await refreshVendorRollups(tx, w.symbols, w.lo, w.hi + 1));
+  let written: ReturnType<typeof writtenWindow> = null;
   if (copyBatches.length > 0) {
-    await db().$client.begin(async (tx) => {
+    written = await db().$client.begin(async (tx) => {
       // Which symbols already have rows in the range being written?
       const existing = await tx<{ symbol: string }[]>`
         select s.symbol
@@ -201,12 +202,13 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
           }
         }
       }
-      const w = written();
+      const w = writtenWindow();
       if (rollup && opts.timeframe === "1m" && result.rowsOut > 0 && w) await refreshAbove(tx, w);
+      return w;
     });
   }
   result.rowsQuarantined = rowsQuarantined;
-  const w = written();
+  const w = written; // a const for the closure below
   if (continuous && result.rowsOut > 0 && w) {
     await refreshRollups(db().$client, w.lo, w.hi + 1, now);
     await db().$client.begin((tx) => refreshAbove(tx, w));

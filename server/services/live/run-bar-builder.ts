@@ -83,13 +83,13 @@ async function loadDayMinutes(symbols: string[], from: number): Promise<Map<stri
 /** Quiet time after a step before the idle collection (see the read loop). */
 const IDLE_SCAVENGE_DELAY_MS = 20;
 /**
- * After publishing a live bucket close, the builder pauses this long before its own follow-up work
- * (snapshot, storage thread, Postgres): on a machine with few cores the readers of the closed bars
- * (the web's hub) are woken at that moment and would otherwise queue behind that work. Once per closed
- * minute of a caught-up source (a live feed: once a minute; a 1000× replay: 3% of its time), never while
- * catching up (full reads). Measured with bench/live in paired runs (alternate
- * minutes with and without it, same run; pauses of 2, 2, 5 and 2 ms): completion p50 0.46–0.8 ms lower in
- * all four runs; p99 12.7 → 10.0, 11.6 → 11.1, 17.0 → 11.0 and 15.1 → 17.2 ms (the tail is the machine's).
+ * After publishing a bucket close while caught up (a short read), the builder pauses this long before
+ * its own follow-up work (snapshot, storage thread, Postgres): on a machine with few cores the readers of
+ * the closed bars (the web's hub) are woken at that moment and would otherwise queue behind that work.
+ * Once per closed minute of a caught-up source (a live feed: once a minute; a 1000× replay: 3% of its
+ * time), never while catching up. Measured with bench/live in paired runs (alternate minutes with and
+ * without it, same run; pauses of 2, 2, 5 and 2 ms): completion p50 0.46–0.8 ms lower in all four runs;
+ * p99 12.7 → 10.0, 11.6 → 11.1, 17.0 → 11.0 and 15.1 → 17.2 ms (the tail is the machine's).
  */
 const CLOSE_YIELD_MS = 2;
 
@@ -182,7 +182,7 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       m.builderPending.set({ partition: String(partition) }, status.pending);
     };
 
-    const handle = async (raw: [string, string[]][], live: boolean) => {
+    const handle = async (raw: [string, string[]][], caughtUp: boolean) => {
       const entries: TickEntry[] = [];
       const bad: string[] = [];
       for (const [id, fields] of raw) {
@@ -228,7 +228,7 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
           closes.push({ timeframe: b.tf, ts: b.ts });
         }
       }
-      if (live && closes.length > 0 && raw.length < count) await new Promise((r) => setTimeout(r, CLOSE_YIELD_MS));
+      if (caughtUp && closes.length > 0) await new Promise((r) => setTimeout(r, CLOSE_YIELD_MS));
       for (const r of step.rejects) m.rejects.inc({ reason: r.reason });
       opts.onStep?.(step, raw.length);
       const assetClasses: Record<string, string> = {};
@@ -266,12 +266,13 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       const r = (await redis.xreadgroup("GROUP", BAR_BUILDER_GROUP, consumer, "COUNT", count, "BLOCK", blockMs, "STREAMS", streamKey, ">")) as XReadReply;
       clearTimeout(idleTimer);
       const entries = r?.[0]?.[1] ?? [];
-      if (entries.length > 0) await handle(entries, true);
+      const caughtUp = entries.length < count;
+      if (entries.length > 0) await handle(entries, caughtUp);
       await publishStatus();
       // Caught up (a short read): if nothing comes for a while, collect the young generation then, rather
       // than in the middle of the next step. Not at once: the readers of the events just published, and
       // this step's storage, need the CPU first.
-      if (entries.length < count && scavenge) {
+      if (caughtUp && scavenge) {
         idleTimer = setTimeout(() => {
           if (scavenge()) m.idleScavenges.inc();
         }, IDLE_SCAVENGE_DELAY_MS);
