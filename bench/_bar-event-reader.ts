@@ -5,6 +5,7 @@
  * With a third argument "ticks" the keys are tick streams instead, and each clock-only entry (a bucket
  * end) counts as the close of the minute before it: the one-hand-off floor (writer → Redis → reader).
  */
+import { PerformanceObserver } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { decodeEntry } from "../server/services/live/tick-stream";
 
@@ -15,6 +16,13 @@ const r = new Redis(url!, { maxRetriesPerRequest: null });
 const last = new Map(keys.map((k) => [k, "0"]));
 let stop = false;
 process.on("SIGTERM", () => (stop = true));
+// This process's collections ("gc <start> <duration>", epoch ms): a pause here delays a receipt.
+const gcObserver = new PerformanceObserver((list) => {
+  let out = "";
+  for (const e of list.getEntries()) out += `gc ${performance.timeOrigin + e.startTime} ${e.duration}\n`;
+  process.stdout.write(out);
+});
+gcObserver.observe({ entryTypes: ["gc"] });
 process.stdout.write("ready\n");
 while (!stop) {
   const res = (await r.xread("COUNT", 1000, "BLOCK", 100, "STREAMS", ...last.keys(), ...last.values())) as [string, [string, string[]][]][] | null;
@@ -34,4 +42,5 @@ while (!stop) {
   }
   if (out) process.stdout.write(out);
 }
+gcObserver.disconnect();
 r.disconnect();

@@ -167,6 +167,7 @@ async function closeLatency(mode: "builder" | "relay" | "direct" = "builder"): P
   const boundaryAt = new Map<number, number>();
   const lat: number[] = [];
   const closeLat: [number, number][] = [];
+  const readerGcAt: [number, number][] = [];
   const readerArgs = mode === "direct" ? [JSON.stringify([keys.ticks(0)]), "ticks"] : [JSON.stringify(syms.map((s) => keys.bars(s)))];
   const reader = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "_bar-event-reader.ts"), process.env.REDIS_URL!, ...readerArgs], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -180,6 +181,11 @@ async function closeLatency(mode: "builder" | "relay" | "direct" = "builder"): P
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
         if (line === "ready") resolve();
+        if (line.startsWith("gc ")) {
+          const [, s, d] = line.split(" ").map(Number) as [number, number, number];
+          readerGcAt.push([s, d]);
+          continue;
+        }
         const [ts, at] = line.split(" ").map(Number) as [number, number];
         const t0 = boundaryAt.get(ts + 60_000);
         if (t0 !== undefined && Number.isFinite(at)) {
@@ -212,13 +218,15 @@ async function closeLatency(mode: "builder" | "relay" | "direct" = "builder"): P
   await run;
   await dropPrefix(prefix);
   gcObserver.disconnect();
-  // The slowest minutes, and whether a collection in the builder's thread overlapped them (diagnosis of the tail).
+  // The slowest minutes, and whether a collection in the builder's thread or in the reader overlapped them (diagnosis of the tail).
   const worst = new Map<number, number>();
   for (const [t0, l] of closeLat) worst.set(t0, Math.max(worst.get(t0) ?? 0, l));
   const minuteOf = new Map([...boundaryAt.values()].map((t0, k) => [t0, k]));
   for (const [t0, l] of [...worst].sort((a, b) => b[1] - a[1]).slice(0, 5)) {
-    const gc = gcAt.filter(([s, d]) => s + d >= t0 && s <= t0 + l).map(([s, d]) => `${d.toFixed(1)} ms at +${(s - t0).toFixed(1)}`);
-    log(`  slow minute ${minuteOf.get(t0)}: ${l.toFixed(2)} ms${gc.length > 0 ? `, builder GC ${gc.join(", ")}` : ""}`);
+    const overlapping = (at: [number, number][]) => at.filter(([s, d]) => s + d >= t0 && s <= t0 + l).map(([s, d]) => `${d.toFixed(1)} ms at +${(s - t0).toFixed(1)}`);
+    const gc = overlapping(gcAt);
+    const rgc = overlapping(readerGcAt);
+    log(`  slow minute ${minuteOf.get(t0)}: ${l.toFixed(2)} ms${gc.length > 0 ? `, builder GC ${gc.join(", ")}` : ""}${rgc.length > 0 ? `, reader GC ${rgc.join(", ")}` : ""}`);
   }
   const expected = (mode === "direct" ? 1 : LAT_SYMBOLS) * LAT_MINUTES;
   if (lat.length < expected * 0.99) throw new Error(`only ${lat.length} of ${expected} closed bars observed`);
