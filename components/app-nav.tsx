@@ -59,11 +59,22 @@ export function AppNav({ sections }: { sections: { title: string; items: NavItem
       <div className="toasts" aria-live="polite">
         {live.toasts.map((t) => (
           <div key={t.id} className="toast" role="status">
-            🔔 {t.text}
+            <BellIcon />
+            <Link href="/alerts">{t.text}</Link>
           </div>
         ))}
       </div>
     </nav>
+  );
+}
+
+/** Drawn, not an emoji: a font without emoji glyphs (Debian's Chromium, many servers) showed a box. */
+function BellIcon() {
+  return (
+    <svg className="toast-icon" width="14" height="14" viewBox="0 0 16 16" aria-hidden="true">
+      <path d="M8 1.5a4.5 4.5 0 0 0-4.5 4.5v3L2 11.5h12L12.5 9V6A4.5 4.5 0 0 0 8 1.5Z" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" />
+      <path d="M6.3 13a1.8 1.8 0 0 0 3.4 0" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
+    </svg>
   );
 }
 
