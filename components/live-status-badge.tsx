@@ -26,6 +26,9 @@ export function LiveStatusBadge({ streamConnected, lastEvent, note, symbol }: { 
   const s = status.data;
   const state = liveBadgeState(s?.overall ?? null, streamConnected);
   const collectors = s?.collectors ?? [];
+  // No feed carries this symbol at all (a daily-only symbol): nothing is broken, so a neutral badge
+  // rather than the red of a lost connection (a feed that lists it but is down stays red).
+  const notStreamed = streamConnected && s?.symbolListed === false;
   const breaker = collectors.length === 0 ? "none" : collectors.length === 1 ? collectors[0]!.breaker : collectors.map((c) => `${c.provider} ${c.breaker}`).join(", ");
   const reason = !streamConnected ? "stream not connected" : (s?.reason ?? (status.isError ? "status unavailable" : null));
   const title = [
@@ -38,7 +41,7 @@ export function LiveStatusBadge({ streamConnected, lastEvent, note, symbol }: { 
     .join("\n");
   return (
     <span
-      className={`badge ${CLS[state]}`}
+      className={notStreamed ? "badge muted" : `badge ${CLS[state]}`}
       data-testid="live-badge"
       data-state={state}
       data-breaker={collectors.length === 0 ? "none" : collectors.length === 1 ? collectors[0]!.breaker : collectors.map((c) => c.breaker).join(",")}
@@ -49,7 +52,7 @@ export function LiveStatusBadge({ streamConnected, lastEvent, note, symbol }: { 
       title={title}
     >
       <span className="dot" />
-      {state}
+      {notStreamed ? "not streamed" : state}
       <span className="muted" data-testid="live-breaker">
         {" · "}
         {collectors.length === 0 ? "no collector" : s?.symbolCovered === false ? `no live feed for ${s.symbol}` : `breaker ${breaker}`}

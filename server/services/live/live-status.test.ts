@@ -35,9 +35,18 @@ describe("summarizeLiveStatus", () => {
   it("for one symbol, live only when an active collector streams it", () => {
     const hash = { replay: collector({ symbols: ["SIM0101", "SIM0102"] }), builder: builder() };
     expect(summarizeLiveStatus(hash, NOW, 10_000, "SIM0101")).toMatchObject({ overall: "live", symbol: "SIM0101", symbolCovered: true });
-    expect(summarizeLiveStatus(hash, NOW, 10_000, "AAPL")).toMatchObject({ overall: "disconnected", reason: "no live feed streams AAPL", symbolCovered: false });
+    expect(summarizeLiveStatus(hash, NOW, 10_000, "AAPL")).toMatchObject({ overall: "disconnected", reason: "no live feed streams AAPL", symbolCovered: false, symbolListed: false });
     // A finished replay covers nothing; the symbol lists never leave the server.
     expect(summarizeLiveStatus({ replay: collector({ state: "stopped", symbols: ["SIM0101"] }), builder: builder() }, NOW, 10_000, "SIM0101").symbolCovered).toBe(false);
+    expect(summarizeLiveStatus(hash, NOW, 10_000).symbolListed).toBeNull();
+  });
+
+  it("a symbol whose feed is down is told apart from one no feed carries", () => {
+    // The replay that streams SIM0101 went quiet (stale) while another feed is live.
+    const hash = { replay: collector({ symbols: ["SIM0101"], updatedAt: NOW - 60_000 }), binance: collector({ provider: "binance", symbols: ["BTCUSDT"] }), builder: builder() };
+    expect(summarizeLiveStatus(hash, NOW, 10_000, "SIM0101")).toMatchObject({ overall: "disconnected", reason: "replay, which streams SIM0101, is disconnected", symbolCovered: false, symbolListed: true });
+    expect(summarizeLiveStatus(hash, NOW, 10_000, "BTCUSDT")).toMatchObject({ overall: "live", symbolCovered: true, symbolListed: true });
+    expect(summarizeLiveStatus(hash, NOW, 10_000, "AAPL")).toMatchObject({ overall: "disconnected", reason: "no live feed streams AAPL", symbolListed: false });
     expect(summarizeLiveStatus(hash, NOW, 10_000).collectors[0]).not.toHaveProperty("symbols");
   });
 });

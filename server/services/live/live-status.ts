@@ -60,6 +60,8 @@ export const ZLiveStatus = z.object({
   /** When asked about one symbol: is it streamed by an active collector? (null when no symbol was asked) */
   symbol: z.string().nullable(),
   symbolCovered: z.boolean().nullable(),
+  /** …and is it in any collector's subscriptions, whatever that collector's state? (false: no feed carries it at all) */
+  symbolListed: z.boolean().nullable(),
 });
 export type TLiveStatus = z.infer<typeof ZLiveStatus>;
 
@@ -75,6 +77,8 @@ export async function getLiveStatus(opts: { now?: number; staleAfterMs?: number;
 export function summarizeLiveStatus(hash: Record<string, string>, now: number, staleAfterMs: number, symbol?: string): TLiveStatus {
   const collectors: TCollectorStatus[] = [];
   let symbolCovered = false;
+  /** A collector that lists the symbol but is not streaming it now (down or stopped). */
+  let listedBy: TCollectorStatus | null = null;
   let builder: TLiveStatus["builder"] = null;
   for (const [field, json] of Object.entries(hash)) {
     let value: unknown;
@@ -110,14 +114,21 @@ export function summarizeLiveStatus(hash: Record<string, string>, now: number, s
     const stale = ageMs > staleAfterMs;
     const { symbols: streamed, ...rest } = c.data;
     const effectiveState = stale ? "disconnected" : c.data.state;
-    if (symbol && streamed?.includes(symbol) && effectiveState !== "disconnected" && effectiveState !== "stopped") symbolCovered = true;
-    collectors.push({ ...rest, effectiveState, stale, ageMs });
+    const status = { ...rest, effectiveState, stale, ageMs };
+    if (symbol && streamed?.includes(symbol)) {
+      if (effectiveState !== "disconnected" && effectiveState !== "stopped") symbolCovered = true;
+      else listedBy ??= status;
+    }
+    collectors.push(status);
   }
   collectors.sort((a, b) => a.provider.localeCompare(b.provider));
   const v = verdict(collectors, builder);
   // For one symbol: live only if an active collector streams it.
-  const { overall, reason } = symbol && !symbolCovered && v.overall !== "disconnected" ? { overall: "disconnected" as const, reason: `no live feed streams ${symbol}` } : v;
-  return { now, overall, reason, staleAfterMs, collectors, builder, symbol: symbol ?? null, symbolCovered: symbol ? symbolCovered : null };
+  const { overall, reason } =
+    symbol && !symbolCovered && v.overall !== "disconnected"
+      ? { overall: "disconnected" as const, reason: listedBy ? `${listedBy.provider}, which streams ${symbol}, is ${listedBy.effectiveState}` : `no live feed streams ${symbol}` }
+      : v;
+  return { now, overall, reason, staleAfterMs, collectors, builder, symbol: symbol ?? null, symbolCovered: symbol ? symbolCovered : null, symbolListed: symbol ? symbolCovered || listedBy !== null : null };
 }
 
 function verdict(collectors: TCollectorStatus[], builder: TLiveStatus["builder"]): { overall: LiveOverall; reason: string | null } {
