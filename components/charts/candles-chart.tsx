@@ -44,6 +44,7 @@ import {
   isIntraday,
   legendValues,
   planBarsUpdate,
+  scoreAt,
   pricePrecision,
   toCandle,
   toChartTime,
@@ -260,6 +261,8 @@ export function CandlesChart({
       const el = index > 0 ? panes[index]?.getHTMLElement() : null;
       if (el) next[key] = Math.round(el.getBoundingClientRect().top - hostTop);
     }
+    const scoreEl = scoreSeries.current?.getPane().getHTMLElement();
+    if (scoreEl) next[SCORE_PANE] = Math.round(scoreEl.getBoundingClientRect().top - hostTop);
     setPaneTops((prev) => {
       const a = Object.keys(prev);
       const same = a.length === Object.keys(next).length && a.every((k) => prev[k] === next[k]);
@@ -471,7 +474,8 @@ export function CandlesChart({
       return;
     }
     scoreSeries.current ??= h.chart.addSeries(LineSeries, { lineWidth: 2, priceLineVisible: false, lastValueVisible: true, priceFormat: { type: "price", precision: 4, minMove: 0.0001 } }, h.chart.panes().length);
-    scoreSeries.current.applyOptions({ color: theme.palette[2] ?? theme.muted, title: scoreLine.label });
+    // Named by its legend (an axis title would cover the line's latest values).
+    scoreSeries.current.applyOptions({ color: theme.palette[2] ?? theme.muted });
     // Same relative height as an indicator pane (new panes default to a stretch factor of 1).
     h.chart.panes()[0]?.setStretchFactor(height);
     scoreSeries.current.getPane().setStretchFactor(paneHeight);
@@ -572,6 +576,16 @@ export function CandlesChart({
           </div>
         ),
       )}
+      {scoreLine && paneTops[SCORE_PANE] !== undefined ? (
+        <div
+          className="mono"
+          data-testid="score-legend"
+          style={{ position: "absolute", top: paneTops[SCORE_PANE] + 4, left: 8, zIndex: 3, pointerEvents: "none", fontSize: 11, ...LEGEND_BOX }}
+        >
+          <span style={{ color: theme?.palette[2] ?? "var(--muted)" }}>{scoreLine.label}</span>{" "}
+          {legend ? (scoreAt(scoreLine.points, legend.ts)?.toFixed(4) ?? "—") : "—"}
+        </div>
+      ) : null}
       {loading ? (
         <div
           role="status"
@@ -584,6 +598,9 @@ export function CandlesChart({
     </div>
   );
 }
+
+/** paneTops key of the score pane (indicator keys never start with a NUL). */
+const SCORE_PANE = "\u0000score";
 
 /** Each legend line has its own translucent backdrop, so the legend hides as little of the chart as possible. */
 const LEGEND_BOX = { background: "color-mix(in srgb, var(--bg) 70%, transparent)", padding: "1px 6px", borderRadius: 4 } as const;

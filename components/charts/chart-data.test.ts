@@ -10,6 +10,7 @@ import {
   pricePrecision,
   legendValues,
   planBarsUpdate,
+  scoreAt,
   toChartTime,
   toSeriesData,
   withAlpha,
@@ -164,5 +165,22 @@ describe("legend", () => {
     expect(withAlpha("#fff", 0.2)).toBe("rgba(255, 255, 255, 0.2)");
     expect(withAlpha("rgb(1, 2, 3)", 0.3)).toBe("rgba(1, 2, 3, 0.3)");
     expect(withAlpha("tomato", 0.3)).toBe("tomato");
+  });
+});
+
+describe("scoreAt", () => {
+  const pts = [
+    { ts: 10, value: 0.1 },
+    { ts: 20, value: -0.2 },
+    { ts: 40, value: 0.4 },
+  ];
+  it("takes the newest point at or before the bar, never a later one", () => {
+    expect(scoreAt(pts, 20)).toBe(-0.2);
+    expect(scoreAt(pts, 39)).toBe(-0.2);
+    expect(scoreAt(pts, 1_000)).toBe(0.4);
+  });
+  it("is null before the first point and without points", () => {
+    expect(scoreAt(pts, 9)).toBeNull();
+    expect(scoreAt([], 50)).toBeNull();
   });
 });

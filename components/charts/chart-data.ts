@@ -157,6 +157,21 @@ export function legendValues(bars: readonly ChartBar[], index: number): LegendVa
   return { ts: b.ts, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, changePct, up: b.close >= base };
 }
 
+/**
+ * The score shown for the bar at `ts`: the newest point at or before it (a score is known from its
+ * time on), null before the first point or when there is none. `points` ascending by ts.
+ */
+export function scoreAt(points: readonly { ts: number; value: number }[], ts: number): number | null {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid]!.ts <= ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? points[lo - 1]!.value : null;
+}
+
 /** Decimals for the price axis: 2 for ≥ 1, 4 for ≥ 0.01, else enough for 4 significant digits (max 10). */
 export function pricePrecision(p: number): number {
   const a = Math.abs(p);
