@@ -87,7 +87,6 @@ export function ModelsPanel({ canWrite }: { canWrite: boolean }) {
               <th className="num">Rank IC</th>
               <th className="num">ICIR</th>
               <th className="num">Best baseline IC</th>
-              <th>Backend</th>
               <th className="num">Duration</th>
               <th>Progress</th>
               <th />
@@ -108,7 +107,13 @@ export function ModelsPanel({ canWrite }: { canWrite: boolean }) {
                   </td>
                   <td>
                     <StatusBadgeFor status={r.status} />
-                    {r.stage && r.stage !== "none" ? <span className="badge" style={{ marginLeft: 4 }}>v{r.version} {r.stage}</span> : null}
+                    {r.stage && r.stage !== "none" ? (
+                      <div>
+                        <span className="badge">
+                          v{r.version} {r.stage}
+                        </span>
+                      </div>
+                    ) : null}
                   </td>
                   <td>
                     <button className="btn small" type="button" onClick={() => setOpenId(r.id)} aria-label={`Open run ${r.modelName} ${r.kind}`}>
@@ -117,14 +122,28 @@ export function ModelsPanel({ canWrite }: { canWrite: boolean }) {
                     <span className="muted">{r.kind}</span>
                   </td>
                   <td className="muted">
-                    {r.dataset.symbols} sym · {r.dataset.timeframe} · {r.dataset.from}→{r.dataset.to} · {r.dataset.label} · w{r.dataset.window}
+                    {r.dataset.symbols} sym · {r.dataset.timeframe} · {r.dataset.label} · w{r.dataset.window}
+                    <div className="sub">
+                      {r.dataset.from} → {r.dataset.to}
+                    </div>
                   </td>
                   <td className="num" data-testid="run-ic">{f4(r.metrics?.ic)}</td>
                   <td className="num">{f4(r.metrics?.rankIc)}</td>
                   <td className="num">{f4(r.metrics?.icir)}</td>
-                  <td className="num">{best ? `${f4(best[1].ic)} (${BASELINE_LABELS[best[0]] ?? best[0]})` : "—"}</td>
-                  <td className="mono">{r.backend ?? "—"}</td>
-                  <td className="num">{r.durationMs !== null ? fmtDuration(Math.max(1, Math.round(r.durationMs / 1000))) : "—"}</td>
+                  <td className="num">
+                    {best ? (
+                      <>
+                        {f4(best[1].ic)}
+                        <div className="sub muted">{BASELINE_LABELS[best[0]] ?? best[0]}</div>
+                      </>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td className="num">
+                    {r.durationMs !== null ? fmtDuration(Math.max(1, Math.round(r.durationMs / 1000))) : "—"}
+                    {r.backend ? <div className="sub muted mono">{r.backend}</div> : null}
+                  </td>
                   <td>
                     <Progress run={r} />
                     {r.error ? <span className="down" title={r.error}>error</span> : null}
@@ -137,7 +156,7 @@ export function ModelsPanel({ canWrite }: { canWrite: boolean }) {
             })}
             {runs.data?.length === 0 ? (
               <tr>
-                <td colSpan={12} className="muted">
+                <td colSpan={11} className="muted">
                   No runs yet.
                 </td>
               </tr>
