@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { fmtDuration, fmtUtc } from "@/components/ui/format";
 import { useTRPC } from "@/components/providers/trpc";
 import type { AppRouter } from "@/server/root";
@@ -29,19 +29,21 @@ function StatusBadgeFor({ status }: { status: RunSummary["status"] }) {
   );
 }
 
-function Progress({ run }: { run: RunSummary }) {
+/** A queued or running run's progress bar (with `children` beside it: its cancel button) and epoch, loss, ETA below. */
+function Progress({ run, children }: { run: RunSummary; children?: ReactNode }) {
   if (run.status !== "running" && run.status !== "queued") return null;
   return (
-    <span data-testid="run-progress">
+    <div data-testid="run-progress">
       <span className="progress" role="progressbar" aria-label={`Progress of run ${run.id}`} aria-valuenow={Math.round(run.progress * 100)} aria-valuemin={0} aria-valuemax={100}>
         <div style={{ width: `${Math.round(run.progress * 100)}%` }} />
       </span>
-      <span className="muted">
+      {children}
+      <div className="sub muted">
         {run.epoch !== null ? `epoch ${run.epoch + 1}/${run.epochs}` : run.status}
         {run.valLoss !== null ? ` · val ${run.valLoss.toPrecision(4)}` : ""}
         {run.etaMs ? ` · ETA ${fmtDuration(Math.round(run.etaMs / 1000))}` : ""}
-      </span>
-    </span>
+      </div>
+    </div>
   );
 }
 
@@ -89,7 +91,6 @@ export function ModelsPanel({ canWrite }: { canWrite: boolean }) {
               <th className="num">Best baseline IC</th>
               <th className="num">Duration</th>
               <th>Progress</th>
-              <th />
             </tr>
           </thead>
           <tbody>
@@ -145,18 +146,15 @@ export function ModelsPanel({ canWrite }: { canWrite: boolean }) {
                     {r.backend ? <div className="sub muted mono">{r.backend}</div> : null}
                   </td>
                   <td>
-                    <Progress run={r} />
+                    <Progress run={r}>{canWrite ? <CancelButton runId={r.id} onDone={invalidate} /> : null}</Progress>
                     {r.error ? <span className="down" title={r.error}>error</span> : null}
-                  </td>
-                  <td>
-                    {canWrite && (r.status === "running" || r.status === "queued") ? <CancelButton runId={r.id} onDone={invalidate} /> : null}
                   </td>
                 </tr>
               );
             })}
             {runs.data?.length === 0 ? (
               <tr>
-                <td colSpan={11} className="muted">
+                <td colSpan={10} className="muted">
                   No runs yet.
                 </td>
               </tr>
