@@ -43,6 +43,18 @@ test("save a scan, create an alert rule with a webhook, run it on the workers, a
     expect(hooks.length).toBeGreaterThan(0);
     expect(JSON.parse(hooks[0]!)).toMatchObject({ type: "scan.hit", rule: { name: "SMA20 watch" } });
     await shot(page, "33-alerts");
+
+    // The dashboard sums it up: the newest alerts (linked to their symbols) and the scan runs behind them.
+    await page.getByRole("link", { name: "Dashboard" }).click();
+    const alertsTile = page.getByTestId("alerts-tile");
+    await expect(alertsTile.getByTestId("alert-tile-row").first()).toContainText("SMA20 watch");
+    await expect(alertsTile).toContainText(/unread/);
+    const scansTile = page.getByTestId("scan-runs-tile");
+    await expect(scansTile.getByTestId("scan-tile-row").filter({ hasText: "Five above SMA20" }).first()).toContainText("/5");
+    await shot(page, "34-dashboard");
+    const symbol = (await alertsTile.getByTestId("alert-tile-row").first().getByRole("link").textContent())!;
+    await alertsTile.getByTestId("alert-tile-row").first().getByRole("link").click();
+    await expect(page).toHaveURL(new RegExp(`/symbols/${symbol}$`));
   } finally {
     server.close();
   }

@@ -1,4 +1,5 @@
 import { HydrateClient, prefetch, trpc } from "@/server/rsc";
+import { AlertsTile, ScanRunsTile } from "./_components/activity-tiles";
 import { WatchlistTile } from "./_components/watchlist-tile";
 
 export const dynamic = "force-dynamic";
@@ -9,8 +10,12 @@ export default async function Home() {
   return (
     <HydrateClient>
       <h1>Dashboard</h1>
-      <div className="grid" style={{ gridTemplateColumns: "minmax(0, 760px)" }}>
-        <WatchlistTile />
+      <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(440px, 1fr))", alignItems: "start", maxWidth: 1400 }}>
+        <div style={{ gridColumn: "1 / -1" }}>
+          <WatchlistTile />
+        </div>
+        <AlertsTile />
+        <ScanRunsTile />
       </div>
     </HydrateClient>
   );
