@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useMemo, useState } from "react";
+import { columnFormat } from "@/components/ui/format";
 import { Sparkline } from "@/components/ui/sparkline";
 
 export interface ScanResultRowView {
@@ -11,15 +12,31 @@ export interface ScanResultRowView {
   values: Record<string, number | null>;
 }
 
-const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "—" : Math.abs(v) >= 1e6 ? v.toExponential(3) : +v.toFixed(4));
-
 /**
  * A scan's result rows: symbol (→ chart), 30-bar sparkline, sort key and the value of every matched
  * condition. With `sortable`, column headers sort the rows client-side (the scan's own sort decided which
- * rows came back); `newHits` marks symbols new since the previous run.
+ * rows came back); `newHits` marks symbols new since the previous run. Each column has one number format
+ * (columnFormat); the sort-key column is headed by the scan's sort (`sortBy`, e.g. "ROC20 desc").
  */
-export function ScanResultsTable({ results, testId, sortable = false, newHits }: { results: readonly ScanResultRowView[]; testId: string; sortable?: boolean; newHits?: ReadonlySet<string> }) {
+export function ScanResultsTable({
+  results,
+  testId,
+  sortable = false,
+  newHits,
+  sortBy = null,
+}: {
+  results: readonly ScanResultRowView[];
+  testId: string;
+  sortable?: boolean;
+  newHits?: ReadonlySet<string>;
+  sortBy?: string | null;
+}) {
   const columns = useMemo(() => [...new Set(results.flatMap((r) => Object.keys(r.values)))], [results]);
+  const formats = useMemo(() => {
+    const out = new Map(columns.map((c) => [c, columnFormat(results.map((r) => r.values[c]))]));
+    out.set("sortKey", columnFormat(results.map((r) => r.sortKey)));
+    return out;
+  }, [columns, results]);
   const [order, setOrder] = useState<{ col: string; dir: 1 | -1 } | null>(null);
   const rows = useMemo(() => {
     const list = [...results];
@@ -49,8 +66,9 @@ export function ScanResultsTable({ results, testId, sortable = false, newHits }:
           <tr>
             <th {...header("symbol")}>Symbol{arrow("symbol")}</th>
             <th>30 bars</th>
-            <th className="num" {...header("sortKey")}>
-              Sort key{arrow("sortKey")}
+            <th className="num mono" title={sortBy ? `Sort key: sort by ${sortBy}` : "Sort key (the scan has no sort)"} {...header("sortKey")} style={{ textTransform: "none", ...header("sortKey").style }}>
+              {sortBy ?? "Sort key"}
+              {arrow("sortKey")}
             </th>
             {columns.map((c) => {
               const h = header(c);
@@ -73,10 +91,10 @@ export function ScanResultsTable({ results, testId, sortable = false, newHits }:
               <td>
                 <Sparkline values={r.spark ?? []} />
               </td>
-              <td className="num">{fmt(r.sortKey)}</td>
+              <td className="num mono">{formats.get("sortKey")!(r.sortKey)}</td>
               {columns.map((c) => (
                 <td key={c} className="num mono">
-                  {fmt(r.values[c])}
+                  {formats.get(c)!(r.values[c])}
                 </td>
               ))}
             </tr>

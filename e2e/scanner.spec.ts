@@ -24,6 +24,10 @@ test("write a scan with live validation, run it over the universe, save it and r
   await expect(results.getByRole("row").nth(1)).toBeVisible();
   await expect(page.getByTestId("scan-meta")).toContainText(/as of \d{4}-\d{2}-\d{2}/);
   await expect(results.getByRole("columnheader", { name: "sma(200)" })).toBeVisible();
+  await expect(results.getByRole("columnheader", { name: "ROC20 desc" })).toBeVisible();
+  // One format per column: every close has two decimals.
+  const closes = await results.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.querySelectorAll("td")[3]?.textContent ?? ""));
+  for (const c of closes) expect(c).toMatch(/^[\d,]+\.\d{2}$/);
   const first = (await results.getByRole("row").nth(1).getByRole("cell").first().textContent())?.trim();
   expect(first).toMatch(/^[A-Z]+/);
   await shot(page, "31-scan-results");

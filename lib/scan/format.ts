@@ -142,6 +142,11 @@ export function formatUniverse(u: TScanUniverse): string {
   return parts.join(", ");
 }
 
+/** The scan's sort as it reads in its text ("ROC20 desc"), null for a scan without one: the label of its sort-key column. */
+export function formatSort(ast: TScanAst, catalog: ScanCatalog = DEFAULT_SCAN_CATALOG): string | null {
+  return ast.sort ? `${formatExpr(ast.sort.by, catalog)} ${ast.sort.dir}` : null;
+}
+
 /** Canonical text of a scan (see the module comment). */
 export function formatScan(ast: TScanAst, catalog: ScanCatalog = DEFAULT_SCAN_CATALOG): string {
   const parts: string[] = [];
@@ -150,7 +155,8 @@ export function formatScan(ast: TScanAst, catalog: ScanCatalog = DEFAULT_SCAN_CA
   if (universe) parts.push(`universe ${universe}`);
   const where = formatExpr(ast.where, catalog);
   parts.push(parts.length ? `where ${where}` : where);
-  if (ast.sort) parts.push(`sort by ${formatExpr(ast.sort.by, catalog)} ${ast.sort.dir}`);
+  const sort = formatSort(ast, catalog);
+  if (sort) parts.push(`sort by ${sort}`);
   if (ast.limit !== undefined) parts.push(`limit ${ast.limit}`);
   return parts.join(" ");
 }

@@ -39,7 +39,7 @@ export { closestName, damerauDistance, ScanError } from "./errors";
 export type { ScanErrorKind, ScanPosition } from "./errors";
 export { evaluateScan } from "./evaluate";
 export type { EvaluateScanOptions, ScanEnv, ScanResult } from "./evaluate";
-export { formatExpr, formatScan } from "./format";
+export { formatExpr, formatScan, formatSort } from "./format";
 export { parseScan } from "./parser";
 export { getScanPreset, SCAN_PRESETS } from "./presets";
 export type { ScanPreset } from "./presets";

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { INDICATOR_IDS } from "@/lib/indicators/registry";
 import { ZScanAst, type TExpr, type TScanAst } from "./ast";
-import { formatExpr, formatScan } from "./format";
+import { formatExpr, formatScan, formatSort } from "./format";
 import { parseScan } from "./parser";
 import { scanArb } from "./test-helpers";
 
@@ -123,6 +123,12 @@ describe("formatScan", () => {
       expect(out.startsWith(canonical), `${text} → ${out}`).toBe(true);
       expect(formatScan(parseScan(out))).toBe(out);
     }
+  });
+
+  it("labels the sort as the text reads it, and nothing for a scan without one", () => {
+    expect(formatSort(parseScan("close > 1 sort by roc(20) asc limit 5"))).toBe("roc(20) asc");
+    expect(formatSort(parseScan("close > 1 sort by ROC20"))).toBe("ROC20 desc");
+    expect(formatSort(parseScan("close > 1"))).toBeNull();
   });
 
   it("writes literals so that they read back exactly (−0, exponents, negative literals vs negation)", () => {

@@ -36,6 +36,7 @@ describe("scanner API", () => {
     const r = await api.scan.run({ text: "universe symbols in (AMZN, GOOGL, HD, MCD, NKE, ORCL, PEP, TXN, UNH, V) where close > sma(50) sort by ROC20 desc limit 5" });
     expect(r.universe).toBe(SYMS.length);
     expect(r.results.length).toBeLessThanOrEqual(5);
+    expect(r.sortBy).toBe("ROC20 desc");
     expect(r.asOf).toBeGreaterThanOrEqual(Date.parse("2021-04-21T00:00:00Z")); // the newest bar in the (shared) universe
     // Naive check of every symbol: matches are exactly those with close > SMA50 at the last bar.
     const expected: string[] = [];

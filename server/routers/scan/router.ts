@@ -70,6 +70,8 @@ export const scanRouter = router({
         total: z.number(),
         durationMs: z.number(),
         source: z.string(),
+        /** The sort as the scan reads ("ROC20 desc"): the label of the results' sort-key column. */
+        sortBy: z.string().nullable(),
         results: z.array(ZResultRow),
         newHits: z.array(z.string()),
       }),

@@ -24,6 +24,7 @@ export const ZGetSharedScanOutput = z.object({
       universe: z.number(),
       matches: z.number(),
       durationMs: z.number(),
+      sortBy: z.string().nullable(),
       results: z.array(z.object({ symbol: z.string(), sortKey: z.number().nullable(), values: z.record(z.string(), z.number().nullable()), spark: z.array(z.number()).optional() })),
       createdAt: z.date(),
     })

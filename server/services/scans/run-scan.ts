@@ -1,7 +1,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import { savedScans, scanRuns, type ScanResultRow } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { buildScanEnv, compileScan, evaluateScan, parseScan, typeCheck, type TScanAst } from "@/lib/scan";
+import { buildScanEnv, compileScan, evaluateScan, formatSort, parseScan, typeCheck, type TScanAst } from "@/lib/scan";
 import { db } from "../../db";
 import { getFeatureSet } from "@/lib/features";
 import { getLatestFeatures } from "../features/get-feature-values";
@@ -130,5 +130,5 @@ export async function runScan(opts: RunScanOptions) {
       newHits,
     })
     .returning({ id: scanRuns.id, createdAt: scanRuns.createdAt });
-  return { runId: run!.id, text: plan.text, timeframe: plan.timeframe, asOf: data.lastBarTs || null, universe: r.universe, total: r.total, durationMs, source: data.source, results, newHits };
+  return { runId: run!.id, text: plan.text, timeframe: plan.timeframe, asOf: data.lastBarTs || null, universe: r.universe, total: r.total, durationMs, source: data.source, sortBy: formatSort(plan.ast), results, newHits };
 }

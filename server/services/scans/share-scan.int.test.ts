@@ -40,6 +40,8 @@ describe("read-only share links for saved scans (through the API)", () => {
     expect(Object.keys(shared).sort()).toEqual(["latestRun", "name", "sharedAt", "text", "timeframe", "version"]);
     expect(shared).toMatchObject({ name: "Five above SMA20", text: scan.text, timeframe: "1d", version: 1 });
     expect(shared.latestRun?.matches).toBe(latest.total);
+    expect(shared.latestRun?.sortBy).toBeNull(); // the scan has no sort
+    expect(Object.keys(shared.latestRun ?? {})).not.toContain("text");
     expect(shared.latestRun?.results.map((r) => r.symbol)).toEqual(latest.results.map((r) => r.symbol));
     expect(JSON.stringify(shared)).not.toContain(alice.id);
     expect(JSON.stringify(shared)).not.toContain(alice.email);

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { savedScans, scanRuns } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { formatSort, parseScan } from "@/lib/scan";
 import { db } from "../../db";
 import { createSavedScan } from "./saved-scans";
 
@@ -37,6 +38,19 @@ export async function revokeShareLink({ userId, id }: { userId: string; id: stri
   return row;
 }
 
+/** A stored run's sort label; null if it has none or its text no longer parses (stored under an older grammar). */
+function sortOfRunText(text: string): string | null {
+  try {
+    return formatSort(parseScan(text));
+  } catch {
+    return null;
+  }
+}
+
+function latestRunView<R extends { text: string }>({ text, ...run }: R) {
+  return { ...run, sortBy: sortOfRunText(text) };
+}
+
 /**
  * What a share token opens, for any signed-in user: the scan's text and its owner's latest run of it,
  * read-only. No ids, owner or other runs: the token gives access to nothing else.
@@ -55,13 +69,16 @@ export async function getSharedScan({ token }: { token: string }) {
       matches: scanRuns.matches,
       durationMs: scanRuns.durationMs,
       results: scanRuns.results,
+      text: scanRuns.text,
       createdAt: scanRuns.createdAt,
     })
     .from(scanRuns)
     .where(and(eq(scanRuns.scanId, scan.id), eq(scanRuns.userId, scan.userId)))
     .orderBy(desc(scanRuns.createdAt))
     .limit(1);
-  return { name: scan.name, text: scan.text, timeframe: scan.timeframe, version: scan.version, sharedAt: scan.sharedAt!, latestRun: run ?? null };
+  // The run's own text (it may predate the scan's current version) labels its sort-key column.
+  const latestRun = run ? latestRunView(run) : null;
+  return { name: scan.name, text: scan.text, timeframe: scan.timeframe, version: scan.version, sharedAt: scan.sharedAt!, latestRun };
 }
 
 /** Copy a shared scan into the caller's own saved scans (a new, independent scan). */
