@@ -14,7 +14,9 @@
  *   the web's hub) receives it (t1, same clock);
  *   p99 of t1 − t0 over all symbols and minutes (300 minutes; --quick 24), after 16 unmeasured warm-up
  *   minutes (--quick 4). Storage runs concurrently.
- *   Also reported: collections (count, longest pause) in the builder's thread during the test, and the
+ *   Also reported: the builder's own measure of its last 240 closes (bar_completion_published_p50/p99_ms,
+ *   from its status: close entry appended, by its stream id → closed bars' publish acknowledged, i.e.
+ *   without the reader's wake-up; the same figure the Market data page shows); collections (count, longest pause) in the builder's thread during the test, and the
  *   transport floor (bar_completion_floor_p50/p99_ms): the same processes, streams, cadence and reader
  *   with a relay that republishes each entry at once instead of the builder — four process wake-ups
  *   (writer → Redis → builder → Redis → reader) and nothing else, in the same run; and the least any
@@ -137,7 +139,7 @@ async function throughput(persist: boolean): Promise<{ appendPerS: number; perS:
   return { appendPerS: (ticks.length / appendMs) * 1000, perS: (ticks.length / ms) * 1000 };
 }
 
-type CloseLatency = { p50: number; p99: number; max: number; samples: number; gcs: number; gcMaxMs: number };
+type CloseLatency = { p50: number; p99: number; max: number; samples: number; gcs: number; gcMaxMs: number; published: { p50: number; p99: number; samples: number } | null };
 
 /**
  * Bucket end → "closed" bar event received, per symbol. "relay": the same processes, cadence, streams
@@ -223,6 +225,9 @@ async function closeLatency(mode: "builder" | "relay" | "direct" = "builder"): P
   await new Promise((r) => reader.once("exit", r));
   ac.abort();
   await run;
+  // The builder's own measure of the same closes (its status): close entry appended → publish acknowledged.
+  const own = mode === "builder" ? (JSON.parse((await cmd.hget(keys.status, "builder")) ?? "{}") as Record<string, number>) : {};
+  const published = typeof own.closeP99Ms === "number" ? { p50: own.closeP50Ms!, p99: own.closeP99Ms, samples: own.closeSamples! } : null;
   await dropPrefix(prefix);
   gcObserver.disconnect();
   // The slowest minutes, and whether a collection in the builder's thread or in the reader overlapped them (diagnosis of the tail).
@@ -237,7 +242,7 @@ async function closeLatency(mode: "builder" | "relay" | "direct" = "builder"): P
   }
   const expected = (mode === "direct" ? 1 : LAT_SYMBOLS) * LAT_MINUTES;
   if (lat.length < expected * 0.99) throw new Error(`only ${lat.length} of ${expected} closed bars observed`);
-  return { p50: percentile(lat, 50), p99: percentile(lat, 99), max: Math.max(...lat), samples: lat.length, gcs: gcPauses.length, gcMaxMs: Math.max(0, ...gcPauses) };
+  return { p50: percentile(lat, 50), p99: percentile(lat, 99), max: Math.max(...lat), samples: lat.length, gcs: gcPauses.length, gcMaxMs: Math.max(0, ...gcPauses), published };
 }
 
 /** The floor's stand-in for the builder: each input entry → one closed (clock entry) or forming 1m bar event per symbol. */
@@ -384,6 +389,7 @@ try {
     log(`bar completion latency: ${LAT_SYMBOLS} symbols × ${LAT_MINUTES} minutes`);
     c = await closeLatency();
     log(`  p50 ${c.p50.toFixed(2)} ms, p99 ${c.p99.toFixed(2)} ms`);
+    if (c.published) log(`  the builder's own measure (to publish acknowledged, last ${c.published.samples} closes): p50 ${c.published.p50} ms, p99 ${c.published.p99} ms`);
     log("transport floor: the same streams, cadence and reader, a relay instead of the builder");
     cf = await closeLatency("relay");
     log(`  p50 ${cf.p50.toFixed(2)} ms, p99 ${cf.p99.toFixed(2)} ms`);
@@ -408,6 +414,9 @@ try {
     bar_completion_p99_ms: fixed(c?.p99),
     bar_completion_max_ms: fixed(c?.max),
     bar_completion_samples: c?.samples ?? 0,
+    bar_completion_published_p50_ms: fixed(c?.published?.p50),
+    bar_completion_published_p99_ms: fixed(c?.published?.p99),
+    bar_completion_published_samples: c?.published?.samples ?? 0,
     bar_completion_floor_p50_ms: fixed(cf?.p50),
     bar_completion_floor_p99_ms: fixed(cf?.p99),
     bar_completion_one_hop_p50_ms: fixed(c1?.p50),

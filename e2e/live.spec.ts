@@ -32,6 +32,8 @@ test("replay a session and watch the live candle move on the chart and in the wa
   await expect(replayRow).toContainText("live", { timeout: 15_000 });
   await expect(replayRow.locator("td").nth(3)).toHaveText("2", { timeout: 15_000 });
   await expect(panel.getByTestId("builder-status")).toContainText(/prints applied/, { timeout: 15_000 });
+  // The builder's own bar-close latency, once the replay has closed minutes.
+  await expect(panel.getByTestId("builder-status")).toContainText(/bar close p50 [\d.]+ ms, p99 [\d.]+ ms \(last \d+ closes\)/, { timeout: 15_000 });
   await shot(page, "60-live-feeds");
 
   await page.goto("/symbols/SIM0106");

@@ -195,10 +195,13 @@ describe("LiveBarBuilder", () => {
 
   it("restarts a symbol's bars when another source takes it over (a new replay of the same session)", () => {
     const b = newBuilder(["X"]);
+    expect(b.sourceOf("X")).toBeNull();
     b.apply("replay:a", [{ symbol: "X", ts: OPEN + 1_000, price: 10, size: 5 }], OPEN + 1_000);
+    expect(b.sourceOf("X")).toBe("replay:a");
     b.apply("replay:a", [{ symbol: "X", ts: OPEN + 3 * MIN + 1_000, price: 11, size: 5 }], OPEN + 3 * MIN + 1_000);
     b.drain();
     b.apply("replay:b", [{ symbol: "X", ts: OPEN + 2_000, price: 10, size: 5 }], OPEN + 2_000);
+    expect(b.sourceOf("X")).toBe("replay:b");
     const s = b.drain();
     expect(s.rejects).toEqual([]);
     expect(s.events.get("X")!.find((e) => e.tf === "1m")).toMatchObject({ ts: OPEN, status: "forming", volume: 5, trades: 1 });

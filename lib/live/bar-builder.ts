@@ -284,6 +284,11 @@ export class LiveBarBuilder {
     return this.clocks.get(source) ?? Number.NEGATIVE_INFINITY;
   }
 
+  /** The feed whose prints currently build `symbol`'s bars (null before its first print). */
+  sourceOf(symbol: string): string | null {
+    return this.states.get(symbol)?.source ?? null;
+  }
+
   /** Symbols with state (seen at least one print or restored). */
   symbols(): string[] {
     return [...this.states.keys()];

@@ -8,6 +8,7 @@ interface LiveMetrics {
   malformedEntries: client.Counter;
   idleScavenges: client.Counter;
   builderPending: client.Gauge<"partition">;
+  barClose: client.Histogram;
   collectorState: client.Gauge<"provider">;
   collectorTicks: client.Counter<"provider">;
 }
@@ -24,6 +25,12 @@ export function liveMetrics(): LiveMetrics {
     rejects: new client.Counter({ name: "mss_live_rejected_ticks_total", help: "Prints rejected by the bar builder, by reason", labelNames: ["reason"], registers }),
     malformedEntries: new client.Counter({ name: "mss_live_malformed_entries_total", help: "Tick stream entries that failed to parse", registers }),
     idleScavenges: new client.Counter({ name: "mss_live_builder_idle_scavenges_total", help: "Young-generation collections the bar builder ran while idle", registers }),
+    barClose: new client.Histogram({
+      name: "mss_live_bar_close_seconds",
+      help: "Bucket close signalled (closing entry appended to the tick stream) to the closed 1m bars' publish acknowledged, per source and close, while caught up",
+      buckets: [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
     builderPending: new client.Gauge({ name: "mss_live_builder_pending_entries", help: "Tick stream entries read but not yet acknowledged", labelNames: ["partition"], registers }),
     collectorState: new client.Gauge({
       name: "mss_live_collector_state",

@@ -16,6 +16,7 @@ import { barView } from "@/server/services/bars/rollup-bars";
 import { upsertSymbols } from "@/server/services/market/upsert-symbols";
 import { SIM_CONFIG } from "@/server/services/providers/get-history-provider";
 import { BAR_BUILDER_GROUP, liveKeys } from "./keys";
+import { liveMetrics } from "./live-metrics";
 import { ReplayCollector } from "./replay-collector";
 import { runBarBuilder } from "./run-bar-builder";
 import { TickWriter } from "./tick-stream";
@@ -127,6 +128,16 @@ describe("live pipeline", () => {
     expect(ev.bars.some((b) => b.tf === "1m" && b.status === "closed" && b.ts === to - 60_000)).toBe(true);
     // Acknowledged entries were trimmed from the tick stream.
     expect(await commands.xlen(keys.ticks(0))).toBeLessThan(50);
+    // The builder measured its closes (close signalled → bars published) and reports them in its status.
+    const status = JSON.parse((await commands.hget(keys.status, "builder"))!) as Record<string, number>;
+    expect(status.closeSamples).toBeGreaterThan(10);
+    expect(status.closeSamples).toBeLessThanOrEqual(90);
+    expect(status.closeP50Ms).toBeGreaterThanOrEqual(0);
+    expect(status.closeP99Ms).toBeGreaterThanOrEqual(status.closeP50Ms!);
+    expect(status.closeMaxMs).toBeGreaterThanOrEqual(status.closeP99Ms!);
+    expect(status.closeMaxMs).toBeLessThan(5_000);
+    const hist = (await liveMetrics().barClose.get()).values.find((v) => v.metricName === "mss_live_bar_close_seconds_count");
+    expect(hist?.value).toBeGreaterThanOrEqual(status.closeSamples!);
   }, 90_000);
 
   it("survives kill -9 of the builder process mid-stream: no missing and no duplicated bars after restart", async () => {

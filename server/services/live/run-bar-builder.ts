@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import { bucketStart, type Timeframe } from "@/lib/bars/timeframe";
 import { calendarForAsset } from "@/lib/calendar";
+import { CloseLatencyWindow, crossesMinute, streamIdMs } from "@/lib/live/close-latency";
 import { LiveBarBuilder, type BuilderStep, type StoredBar, type SymbolSnapshot } from "@/lib/live/bar-builder";
 import { db } from "../../db";
 import { logger } from "../../logger";
@@ -93,6 +94,8 @@ const IDLE_SCAVENGE_DELAY_MS = 20;
  */
 const CLOSE_YIELD_MS = 2;
 
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
 type XReadReply = [string, [string, string[]][]][] | null;
 
 export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
@@ -172,14 +175,48 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
 
     let processed = 0;
     let lastStatus = 0;
+    // Bucket close → closed bars published, per source and close (the status panel's p50/p99).
+    const closeLatency = new CloseLatencyWindow();
     const publishStatus = async (force = false) => {
       const now = Date.now();
       if (!force && now - lastStatus < 1_000) return;
       lastStatus = now;
       const pending = (await commands.xpending(streamKey, BAR_BUILDER_GROUP).catch(() => [0])) as [number];
-      const status = { state: "running", consumer, partition, processedTicks: processed, pending: Number(pending[0] ?? 0), symbols: builder.symbols().length, clocks: builder.snapshot([]).clocks, updatedAt: now };
+      const close = closeLatency.summary();
+      const status = {
+        state: "running",
+        consumer,
+        partition,
+        processedTicks: processed,
+        pending: Number(pending[0] ?? 0),
+        symbols: builder.symbols().length,
+        clocks: builder.snapshot([]).clocks,
+        ...(close ? { closeP50Ms: round2(close.p50), closeP99Ms: round2(close.p99), closeMaxMs: round2(close.max), closeSamples: close.samples } : {}),
+        updatedAt: now,
+      };
       await commands.hset(keys.status, "builder", JSON.stringify(status));
       m.builderPending.set({ partition: String(partition) }, status.pending);
+    };
+
+    /**
+     * A source's close signal → its closed 1m bars published. Only while caught up (a backlog's closes
+     * measure the backlog). The append time is the stream id's millisecond (Redis's clock, truncated: a
+     * sample may read up to 1 ms high; builder and Redis need synchronised clocks if on different hosts).
+     */
+    const recordCloseLatency = (signals: Map<string, number>, events: BuilderStep["events"]) => {
+      const now = performance.timeOrigin + performance.now();
+      const closed = new Set<string>();
+      for (const [sym, bars] of events) {
+        if (!bars.some((b) => b.tf === "1m" && b.status === "closed")) continue;
+        const src = builder.sourceOf(sym);
+        if (src !== null) closed.add(src);
+      }
+      for (const [src, appendedAt] of signals) {
+        if (!closed.has(src)) continue;
+        const ms = now - appendedAt;
+        closeLatency.add(ms);
+        m.barClose.observe(Math.max(0, ms) / 1_000);
+      }
     };
 
     const handle = async (raw: [string, string[]][], caughtUp: boolean) => {
@@ -200,7 +237,13 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
         symbolsLoadedAt = Date.now();
         for (const [s, info] of symbols) if (!builder.hasSymbol(s)) builder.setSymbol({ symbol: s, calendar: calendarForAsset(info.assetClass) });
       }
-      for (const e of entries) builder.apply(e.source, e.ticks, e.clock, e.receivedAt);
+      // Per source, when the first entry that passed a minute boundary was appended (its stream id).
+      const closeSignals = new Map<string, number>();
+      for (const e of entries) {
+        const prev = builder.clock(e.source);
+        builder.apply(e.source, e.ticks, e.clock, e.receivedAt);
+        if (!closeSignals.has(e.source) && crossesMinute(prev, e.clock)) closeSignals.set(e.source, streamIdMs(e.id));
+      }
       const step = builder.drain();
       processed += step.ticks;
       m.ticks.inc(step.ticks);
@@ -215,6 +258,7 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
         // Counted while the events travel, not before they leave.
         for (const bars of step.events.values()) for (const b of bars) if (b.status !== "forming") m.bars.inc({ status: b.status, tf: b.tf });
         await published;
+        if (caughtUp && closeSignals.size > 0) recordCloseLatency(closeSignals, step.events);
       }
       // Buckets closed in this step, once each (a bucket closes for all symbols of a source together; a
       // later close of the same bucket — a symbol closing late, another replay — is deduplicated by the

@@ -8,6 +8,22 @@ import { useTRPC } from "@/components/providers/trpc";
 const SPEEDS = [1, 10, 60, 300, 1000] as const;
 const STATE_CLS: Record<string, string> = { live: "ok", connecting: "warn", stale: "warn", disconnected: "bad", stopped: "muted" };
 
+const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+/** The bar builder's state, backlog, work done and bar-close latency (its own measurement of the newest closes). */
+function builderLine(state: string, d: Record<string, string | number | boolean | null>): string {
+  const parts = [state];
+  const pending = num(d.pending);
+  const prints = num(d.processedTicks);
+  if (pending !== null) parts.push(`${fmtInt(pending)} entries pending`);
+  if (prints !== null) parts.push(`${fmtInt(prints)} prints applied`);
+  const p50 = num(d.closeP50Ms);
+  const p99 = num(d.closeP99Ms);
+  const n = num(d.closeSamples);
+  if (p50 !== null && p99 !== null && n !== null) parts.push(`bar close p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (last ${fmtInt(n)} closes)`);
+  return parts.join(" · ");
+}
+
 /** Live feeds: every collector's connection and breaker, the bar builder, and the replay control. */
 export function LivePanel({ canWrite }: { canWrite: boolean }) {
   const trpc = useTRPC();
@@ -25,7 +41,7 @@ export function LivePanel({ canWrite }: { canWrite: boolean }) {
   const progress = r?.request && r.clock !== null ? Math.min(1, Math.max(0, (r.clock - r.request.from) / (r.request.to - r.request.from))) : null;
 
   return (
-    <div className="card" data-testid="live-panel">
+    <div className="section card" data-testid="live-panel">
       <div className="row">
         <h2>Live feeds</h2>
         <span className="spacer" />
@@ -81,9 +97,7 @@ export function LivePanel({ canWrite }: { canWrite: boolean }) {
       </table>
       <p className="muted" data-testid="builder-status">
         Bar builder:{" "}
-        {s?.builder
-          ? `${s.builder.effectiveState}${typeof s.builder.details.pending === "number" ? ` · ${fmtInt(s.builder.details.pending)} entries pending` : ""}${typeof s.builder.details.processedTicks === "number" ? ` · ${fmtInt(s.builder.details.processedTicks)} prints applied` : ""}`
-          : "not running"}
+        {s?.builder ? builderLine(s.builder.effectiveState, s.builder.details) : "not running"}
       </p>
 
       <h3>Replay</h3>
