@@ -199,9 +199,12 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
     };
 
     /**
-     * A source's close signal → its closed 1m bars published. Only while caught up (a backlog's closes
-     * measure the backlog). The append time is the stream id's millisecond (Redis's clock, truncated: a
-     * sample may read up to 1 ms high; builder and Redis need synchronised clocks if on different hosts).
+     * A source's close signal → its closed 1m bars published. Only for closes appended since the previous
+     * read returned (those waited at most for the builder's previous step, which counts): an older
+     * backlog — after a restart, a database outage — shows as pending entries, and would otherwise hold
+     * the window's p99 at the outage's length for the next 240 closes. The append time is the stream id's millisecond (Redis's
+     * clock, truncated: a sample may read up to 1 ms high; builder and Redis need synchronised clocks if
+     * on different hosts).
      */
     const recordCloseLatency = (signals: Map<string, number>, events: BuilderStep["events"]) => {
       const now = performance.timeOrigin + performance.now();
@@ -219,7 +222,8 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       }
     };
 
-    const handle = async (raw: [string, string[]][], caughtUp: boolean) => {
+    /** `since`: when the previous read returned (wall ms; null while replaying pending entries): older closes are a backlog. */
+    const handle = async (raw: [string, string[]][], caughtUp: boolean, since: number | null = null) => {
       const entries: TickEntry[] = [];
       const bad: string[] = [];
       for (const [id, fields] of raw) {
@@ -242,7 +246,9 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       for (const e of entries) {
         const prev = builder.clock(e.source);
         builder.apply(e.source, e.ticks, e.clock, e.receivedAt);
-        if (!closeSignals.has(e.source) && crossesMinute(prev, e.clock)) closeSignals.set(e.source, streamIdMs(e.id));
+        if (since === null || closeSignals.has(e.source) || !crossesMinute(prev, e.clock)) continue;
+        const appendedAt = streamIdMs(e.id);
+        if (appendedAt >= since - 1) closeSignals.set(e.source, appendedAt);
       }
       const step = builder.drain();
       processed += step.ticks;
@@ -305,13 +311,17 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
     log.info({ replayed: processed }, "pending entries replayed; reading new ticks");
 
     const scavenge = createIdleScavenger();
+    // Entries appended before this moment are the backlog of a restart (see recordCloseLatency).
+    let lastReturnAt = Date.now();
     let idleTimer: NodeJS.Timeout | undefined;
     while (!stop.aborted) {
       const r = (await redis.xreadgroup("GROUP", BAR_BUILDER_GROUP, consumer, "COUNT", count, "BLOCK", blockMs, "STREAMS", streamKey, ">")) as XReadReply;
+      const since = lastReturnAt;
+      lastReturnAt = Date.now();
       clearTimeout(idleTimer);
       const entries = r?.[0]?.[1] ?? [];
       const caughtUp = entries.length < count;
-      if (entries.length > 0) await handle(entries, caughtUp);
+      if (entries.length > 0) await handle(entries, caughtUp, since);
       await publishStatus();
       // Caught up (a short read): if nothing comes for a while, collect the young generation then, rather
       // than in the middle of the next step. Not at once: the readers of the events just published, and

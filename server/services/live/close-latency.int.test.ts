@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sessionOf } from "@/lib/calendar";
+import { db } from "@/server/db";
+import { createRedis } from "@/server/redis";
+import { upsertSymbols } from "@/server/services/market/upsert-symbols";
+import { BAR_BUILDER_GROUP, liveKeys } from "./keys";
+import { runBarBuilder } from "./run-bar-builder";
+import { TickWriter } from "./tick-stream";
+
+/**
+ * The builder's own bar-close timing (status closeP50Ms/closeP99Ms/closeSamples): it counts the closes
+ * it was there for, and not the backlog it finds after a restart (which would otherwise show as a
+ * close "latency" as long as the outage).
+ */
+const SESSION = sessionOf("NYSE", Date.parse("2025-06-12T00:00:00Z"))!;
+const SYMBOLS = ["CLT001", "CLT002"];
+const clients: Redis[] = [];
+const client = () => {
+  const r = createRedis(process.env.REDIS_URL!, "worker");
+  clients.push(r);
+  return r;
+};
+
+async function drained(r: Redis, key: string): Promise<boolean> {
+  const groups = (await r.xinfo("GROUPS", key).catch(() => [])) as unknown[][];
+  const g = groups.map((x) => Object.fromEntries(Array.from({ length: x.length / 2 }, (_, i) => [x[2 * i], x[2 * i + 1]]))).find((x) => x.name === BAR_BUILDER_GROUP);
+  return !!g && Number(g.pending) === 0 && Number(g.lag) === 0;
+}
+
+async function until(fn: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; !(await fn()); i++) {
+    if (i > 300) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+beforeAll(async () => {
+  await upsertSymbols(SYMBOLS.map((symbol) => ({ symbol, assetClass: "stock", provider: "csv" })));
+});
+
+afterAll(async () => {
+  for (const r of clients) r.disconnect();
+  await db().$client.end({ timeout: 2 });
+});
+
+describe("bar builder close timing", () => {
+  it("times the closes it waited for, and leaves a restart's backlog out", async () => {
+    const prefix = `test-${randomUUID()}`;
+    const keys = liveKeys(prefix);
+    const cmd = client();
+    const writer = new TickWriter({ redis: cmd, key: keys.ticks(0) });
+    /** Minute m: a print per symbol, then the clock entry that closes it. */
+    const minute = async (m: number) => {
+      const t = SESSION.open + m * 60_000;
+      writer.push("feed", SYMBOLS.map((symbol, i) => ({ symbol, ts: t + 1_000 + i, price: 100 + m, size: 10 })), t + 30_000);
+      writer.push("feed", [], t + 60_000, null);
+      await writer.flush();
+    };
+    const status = async () => JSON.parse((await cmd.hget(keys.status, "builder")) ?? "{}") as Record<string, number>;
+
+    // A builder that is there for every close: each is timed.
+    let ac = new AbortController();
+    let run = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 100 });
+    await until(() => drained(cmd, keys.ticks(0)), "the first builder to start");
+    for (let m = 0; m < 4; m++) {
+      await minute(m);
+      await until(() => drained(cmd, keys.ticks(0)), `minute ${m}`);
+    }
+    ac.abort();
+    await run;
+    const first = await status();
+    expect(first.closeSamples).toBe(3); // the first clock entry starts the feed's clock; minutes 1..3 close on it
+    expect(first.closeMaxMs).toBeLessThan(1_000);
+
+    // Closes appended while no builder runs: a backlog, 1.5 s old when the next builder reads it.
+    for (let m = 4; m < 7; m++) await minute(m);
+    await new Promise((r) => setTimeout(r, 1_500));
+    ac = new AbortController();
+    run = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 100 });
+    await until(() => drained(cmd, keys.ticks(0)), "the backlog to be read");
+    for (let m = 7; m < 9; m++) {
+      await minute(m);
+      await until(() => drained(cmd, keys.ticks(0)), `minute ${m}`);
+    }
+    ac.abort();
+    await run;
+    const second = await status();
+    expect(second.closeSamples).toBe(2); // minutes 7 and 8, not the backlog's 4..6
+    expect(second.closeMaxMs).toBeLessThan(1_000);
+    expect(second.closeP99Ms).toBeGreaterThanOrEqual(second.closeP50Ms!);
+    // The backlog's bars were built all the same.
+    const stored = await db().$client<{ n: string }[]>`select count(*)::text as n from bars_1m where symbol = ${SYMBOLS[0]!} and ts >= ${new Date(SESSION.open).toISOString()}::timestamptz and ts < ${new Date(SESSION.open + 9 * 60_000).toISOString()}::timestamptz`;
+    expect(Number(stored[0]!.n)).toBe(9);
+  }, 60_000);
+});
