@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { columnFormat, fmtDuration, fmtUtc } from "./format";
+import { columnFormat, fmtDuration, fmtUtc, fmtValue } from "./format";
 
 describe("columnFormat", () => {
   it("gives prices two decimals and a thousands separator, the same in every row", () => {
@@ -23,8 +23,15 @@ describe("columnFormat", () => {
 
   it("copes with a column of zeros or nothing", () => {
     expect(columnFormat([0, 0])(0)).toBe("0.00");
+    expect(columnFormat([12, 4_500, 7])(4_500)).toBe("4,500"); // whole numbers (counts) stay whole
     expect(columnFormat([])(1.5)).toBe("1.50");
     expect(columnFormat([-250.5, -3])(-250.5)).toBe("-250.50");
+  });
+});
+
+describe("fmtValue", () => {
+  it("formats one value by the column rule", () => {
+    expect([133.5, 127.97531, 45_109, 0.012345, null].map(fmtValue)).toEqual(["133.50", "127.98", "45,109", "0.01235", "—"]);
   });
 });
 

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { fmtUtc } from "@/components/ui/format";
+import { fmtUtc, fmtValue } from "@/components/ui/format";
 import { useTRPC } from "@/components/providers/trpc";
 
 export function AlertsPanel() {
@@ -205,7 +205,7 @@ export function AlertsPanel() {
                 <td>{fmtUtc(e.barTs).slice(0, 16)}</td>
                 <td className="mono" style={{ whiteSpace: "normal" }}>
                   {Object.entries(e.values)
-                    .map(([k, v]) => `${k}=${v === null ? "—" : +v.toFixed(4)}`)
+                    .map(([k, v]) => `${k}=${fmtValue(v)}`)
                     .join("  ")}
                 </td>
               </tr>
