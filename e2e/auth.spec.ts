@@ -32,6 +32,9 @@ test("admin logs in, sees live system health and queues, and logs out", async ({
   await expect(row).toBeVisible();
   // The ingest worker is connected to its queue (workers column is 1).
   await expect(row.getByRole("cell").nth(2)).toHaveText("1");
+  // The live pipeline at a glance: the demo replay's feed and the bar builder.
+  await expect(page.getByTestId("card-live")).toContainText(/\d of \d feeds? live/, { timeout: 15_000 });
+  await expect(page.getByTestId("system-builder")).toContainText("Bar builder: running", { timeout: 15_000 });
   // Health refreshes on its own.
   const before = await page.getByTestId("health-time").textContent();
   await expect(page.getByTestId("health-time")).not.toHaveText(before ?? "", { timeout: 15_000 });

@@ -4,25 +4,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { fmtInt, fmtUtc } from "@/components/ui/format";
 import { useTRPC } from "@/components/providers/trpc";
+import { builderSummary } from "@/components/live/builder-summary";
 
 const SPEEDS = [1, 10, 60, 300, 1000] as const;
 const STATE_CLS: Record<string, string> = { live: "ok", connecting: "warn", stale: "warn", disconnected: "bad", stopped: "muted" };
-
-const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
-
-/** The bar builder's state, backlog, work done and bar-close latency (its own measurement of the newest closes). */
-function builderLine(state: string, d: Record<string, string | number | boolean | null>): string {
-  const parts = [state];
-  const pending = num(d.pending);
-  const prints = num(d.processedTicks);
-  if (pending !== null) parts.push(`${fmtInt(pending)} entries pending`);
-  if (prints !== null) parts.push(`${fmtInt(prints)} prints applied`);
-  const p50 = num(d.closeP50Ms);
-  const p99 = num(d.closeP99Ms);
-  const n = num(d.closeSamples);
-  if (p50 !== null && p99 !== null && n !== null) parts.push(`bar close p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (last ${fmtInt(n)} closes)`);
-  return parts.join(" · ");
-}
 
 /** Live feeds: every collector's connection and breaker, the bar builder, and the replay control. */
 export function LivePanel({ canWrite }: { canWrite: boolean }) {
@@ -97,7 +82,7 @@ export function LivePanel({ canWrite }: { canWrite: boolean }) {
       </table>
       <p className="muted" data-testid="builder-status">
         Bar builder:{" "}
-        {s?.builder ? builderLine(s.builder.effectiveState, s.builder.details) : "not running"}
+        {s?.builder ? builderSummary(s.builder.effectiveState, s.builder.details) : "not running"}
       </p>
 
       <h3>Replay</h3>

@@ -1,10 +1,47 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
+import { builderSummary } from "@/components/live/builder-summary";
 import { fmtDuration, fmtInt, fmtUtc } from "@/components/ui/format";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { useTRPC } from "@/components/providers/trpc";
+
+const LIVE_CLS = { live: "ok", delayed: "warn", disconnected: "bad" } as const;
+
+/** The live pipeline at a glance (details and replay control: Market data → Live feeds). */
+function LivePipelineCard() {
+  const trpc = useTRPC();
+  const status = useQuery(trpc.live.status.queryOptions(undefined, { refetchInterval: 5_000 }));
+  const s = status.data;
+  const live = s?.collectors.filter((c) => c.effectiveState === "live").length ?? 0;
+  return (
+    <div className="card" style={{ gridColumn: "span 2" }} data-testid="card-live">
+      <div className="row">
+        <div className="stat-label">Live pipeline</div>
+        <span className="spacer" />
+        <Link href="/data">Live feeds →</Link>
+      </div>
+      {status.isError ? <div className="down">Live status unavailable: {status.error.message}</div> : null}
+      {s ? (
+        <>
+          <div className="stat-value">
+            <span className={`badge ${LIVE_CLS[s.overall]}`}>{s.overall}</span>
+          </div>
+          <div>
+            {s.collectors.length === 0 ? "No collector running" : `${live} of ${s.collectors.length} feed${s.collectors.length === 1 ? "" : "s"} live`}
+            {s.collectors.some((c) => c.breaker !== "closed") ? ` · breaker ${s.collectors.filter((c) => c.breaker !== "closed").map((c) => `${c.provider} ${c.breaker}`).join(", ")}` : ""}
+          </div>
+          {s.reason ? <div className="muted">{s.reason}</div> : null}
+          <div className="muted" data-testid="system-builder">
+            Bar builder: {s.builder ? builderSummary(s.builder.effectiveState, s.builder.details) : "not running"}
+          </div>
+        </>
+      ) : null}
+    </div>
+  );
+}
 
 const STATES = ["waiting", "active", "delayed", "failed", "completed"] as const;
 
@@ -63,6 +100,7 @@ export function SystemPanel({ isAdmin }: { isAdmin: boolean }) {
           <div className="stat-label">Web uptime</div>
           <div className="stat-value">{fmtDuration(h.uptimeSeconds)}</div>
         </div>
+        <LivePipelineCard />
       </div>
 
       <div className="section card">
