@@ -17,7 +17,7 @@ import { startFakeVendor, syntheticBars, type FakeVendor } from "@/test/fake-ven
  * bar arrived exactly once.
  */
 const ROOT = path.resolve(import.meta.dirname, "..");
-const prefix = `test-${randomUUID()}`;
+const prefix = `${process.env.QUEUE_PREFIX}-${randomUUID()}`;
 let vendor: FakeVendor;
 const children: ChildProcess[] = [];
 

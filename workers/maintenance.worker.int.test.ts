@@ -10,7 +10,7 @@ import { createRedis } from "@/server/redis";
 import { createMaintenanceWorker } from "./maintenance.worker";
 
 // Each test run gets its own prefix (a private test-<uuid> namespace), removed afterwards.
-const prefix = `test-${randomUUID()}`;
+const prefix = `${process.env.QUEUE_PREFIX}-${randomUUID()}`;
 const connection = createRedis(serverEnv().REDIS_URL, "worker");
 const queue = new Queue("maintenance", { connection, prefix, defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, backoff: { type: "fixed", delay: 10 } } });
 const events = new QueueEvents("maintenance", { connection: createRedis(serverEnv().REDIS_URL, "worker"), prefix });

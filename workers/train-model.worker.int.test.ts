@@ -17,7 +17,7 @@ import { startTraining } from "@/server/services/models/start-training";
  * (no epoch lost or repeated); a running training is cancelled through the Redis flag.
  */
 const ROOT = path.resolve(import.meta.dirname, "..");
-const prefix = `test-${randomUUID()}`;
+const prefix = `${process.env.QUEUE_PREFIX}-${randomUUID()}`;
 const children: ChildProcess[] = [];
 // Symbols no other integration test file loads (files share one database).
 const SYMS = ["LLY", "LOW", "MA", "MMM", "MRK", "MU"];

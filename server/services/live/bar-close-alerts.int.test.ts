@@ -47,7 +47,7 @@ describe("bar-close alert rules", () => {
     expect(await getQueue("runScan").getJobScheduler(`alert-rule-${rule.id}`)).toBeUndefined();
 
     const worker = createRunScanWorker({ connection: client(), prefix: serverEnv().QUEUE_PREFIX, lockMs: 30_000 });
-    const prefix = `test-${randomUUID()}`;
+    const prefix = `${process.env.QUEUE_PREFIX}-${randomUUID()}`;
     const ac = new AbortController();
     const builder = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 100, onBarsClosed: handleBarsClosed });
     const writer = new TickWriter({ redis: client(), key: liveKeys(prefix).ticks(0) });

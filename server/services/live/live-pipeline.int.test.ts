@@ -99,7 +99,7 @@ afterAll(async () => {
 
 describe("live pipeline", () => {
   it("replays 90 minutes of prints through stream and builder into Postgres, equal to the offline bars, and publishes bar events", async () => {
-    const prefix = `test-${randomUUID()}`;
+    const prefix = `${process.env.QUEUE_PREFIX}-${randomUUID()}`;
     const keys = liveKeys(prefix);
     const from = SESSION.open;
     const to = SESSION.open + 90 * 60_000;
@@ -141,7 +141,7 @@ describe("live pipeline", () => {
   }, 90_000);
 
   it("survives kill -9 of the builder process mid-stream: no missing and no duplicated bars after restart", async () => {
-    const prefix = `test-${randomUUID()}`;
+    const prefix = `${process.env.QUEUE_PREFIX}-${randomUUID()}`;
     const keys = liveKeys(prefix);
     const from = SESSION.open + 60 * 60_000;
     const to = from + 120 * 60_000;

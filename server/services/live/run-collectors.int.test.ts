@@ -42,7 +42,7 @@ afterAll(async () => {
 
 describe("collector supervisor", () => {
   it("subscribes the universe, follows its changes without reconnecting, and appends prints to the tick stream", async () => {
-    const prefix = `test-${randomUUID()}`;
+    const prefix = `${process.env.QUEUE_PREFIX}-${randomUUID()}`;
     const keys = liveKeys(prefix);
     await upsertSymbols(["COLA", "COLB"].map((symbol) => ({ symbol, assetClass: "stock", provider: "polygon" })));
     const polygon = createPolygonLiveCollector({ baseUrl: fake.url, apiKey: fake.keys.polygon.apiKey, ...FAST_LIVE, staleAfterMs: 60_000 });
