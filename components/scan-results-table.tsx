@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import { columnFormat } from "@/components/ui/format";
+import { columnFormat, fmtUtc } from "@/components/ui/format";
 import { Sparkline } from "@/components/ui/sparkline";
 
 export interface ScanResultRowView {
@@ -10,6 +10,7 @@ export interface ScanResultRowView {
   spark?: number[] | null;
   sortKey: number | null;
   values: Record<string, number | null>;
+  barTs?: number;
 }
 
 /**
@@ -24,14 +25,20 @@ export function ScanResultsTable({
   sortable = false,
   newHits,
   sortBy = null,
+  asOf = null,
 }: {
   results: readonly ScanResultRowView[];
   testId: string;
   sortable?: boolean;
   newHits?: ReadonlySet<string>;
   sortBy?: string | null;
+  /** Open time of the run's newest bar (epoch ms): rows scanned at an older bar show it, marked. */
+  asOf?: number | null;
 }) {
   const columns = useMemo(() => [...new Set(results.flatMap((r) => Object.keys(r.values)))], [results]);
+  // A symbol is read at its own newest bar: when that is older than the run's (a symbol that stopped
+  // updating, a bundled history beside live data), say so rather than present its values as current.
+  const showBar = asOf !== null && results.some((r) => r.barTs !== undefined && r.barTs !== asOf);
   const formats = useMemo(() => {
     const out = new Map(columns.map((c) => [c, columnFormat(results.map((r) => r.values[c]))]));
     out.set("sortKey", columnFormat(results.map((r) => r.sortKey)));
@@ -41,7 +48,7 @@ export function ScanResultsTable({
   const rows = useMemo(() => {
     const list = [...results];
     if (!order) return list;
-    const key = (r: ScanResultRowView) => (order.col === "symbol" ? r.symbol : order.col === "sortKey" ? r.sortKey : r.values[order.col]);
+    const key = (r: ScanResultRowView) => (order.col === "symbol" ? r.symbol : order.col === "sortKey" ? r.sortKey : order.col === "barTs" ? r.barTs : r.values[order.col]);
     return list.sort((a, b) => {
       const x = key(a);
       const y = key(b);
@@ -66,6 +73,7 @@ export function ScanResultsTable({
           <tr>
             <th {...header("symbol")}>Symbol{arrow("symbol")}</th>
             <th>30 bars</th>
+            {showBar ? <th {...header("barTs")}>Bar{arrow("barTs")}</th> : null}
             <th className="num mono" title={sortBy ? `Sort key: sort by ${sortBy}` : "Sort key (the scan has no sort)"} {...header("sortKey")} style={{ textTransform: "none", ...header("sortKey").style }}>
               {sortBy ?? "Sort key"}
               {arrow("sortKey")}
@@ -91,6 +99,11 @@ export function ScanResultsTable({
               <td>
                 <Sparkline values={r.spark ?? []} />
               </td>
+              {showBar ? (
+                <td className={r.barTs !== undefined && r.barTs < asOf! ? "warn" : undefined} title={r.barTs !== undefined && r.barTs < asOf! ? "Older than the run's newest bar: this symbol has no newer data" : undefined}>
+                  {r.barTs === undefined ? "—" : fmtUtc(r.barTs).slice(0, 16)}
+                </td>
+              ) : null}
               <td className="num mono">{formats.get("sortKey")!(r.sortKey)}</td>
               {columns.map((c) => (
                 <td key={c} className="num mono">

@@ -30,6 +30,8 @@ export interface ScanResultRow {
   values: Record<string, number | null>;
   /** Last closes up to the scan bar, for a sparkline. */
   spark?: number[];
+  /** Open time (epoch ms) of the symbol's bar the scan read: its newest, which may be older than the run's asOf (a symbol that stopped updating). Absent in runs stored before it was recorded. */
+  barTs?: number;
 }
 
 /** Every run of a scan (saved or ad hoc) with its results; new hits = matches not in the previous run. */

@@ -3,7 +3,10 @@ import { seedUser, type SeededUser } from "@/db/seed";
 import { computeIndicator } from "@/lib/indicators/registry";
 import { db } from "../db";
 import { createCaller } from "../root";
+import { columnsFromBars } from "@/lib/bars/columns";
 import { getBars } from "../services/bars/get-bars";
+import { writeBars } from "../services/bars/write-bars";
+import { upsertSymbols } from "../services/market/upsert-symbols";
 import { loadBundledData } from "../services/market/load-bundled-data";
 import type { Context } from "../trpc";
 
@@ -40,8 +43,10 @@ describe("scanner API", () => {
     expect(r.asOf).toBeGreaterThanOrEqual(Date.parse("2021-04-21T00:00:00Z")); // the newest bar in the (shared) universe
     // Naive check of every symbol: matches are exactly those with close > SMA50 at the last bar.
     const expected: string[] = [];
+    const lastTs = new Map<string, number>();
     for (const s of SYMS) {
       const b = await getBars({ symbol: s, timeframe: "1d", adjusted: true, limit: 5000 });
+      lastTs.set(s, b.ts[b.length - 1]!);
       const sma = computeIndicator("sma", b, { period: 50 }).sma!;
       if (b.close[b.length - 1]! > sma[b.length - 1]!) expected.push(s);
     }
@@ -49,6 +54,7 @@ describe("scanner API", () => {
     for (const row of r.results) {
       expect(expected).toContain(row.symbol);
       expect(row.values.close).toBeGreaterThan(row.values["sma(50)"]!);
+      expect(row.barTs).toBe(lastTs.get(row.symbol)); // the bar the symbol was read at
     }
     const keys = r.results.map((x) => x.sortKey!);
     expect([...keys].sort((a, b) => b - a)).toEqual(keys);
@@ -74,5 +80,23 @@ describe("scanner API", () => {
     expect((await b.scan.runs.list({})).some((r) => r.scanId === saved.id)).toBe(false);
     const upd = await a.scan.saved.update({ id: saved.id, text: "close > sma(30)" });
     expect(upd.version).toBe(2);
+  });
+
+  it("reads each symbol at its own newest bar and says which one (a symbol with newer data does not date the others)", async () => {
+    const api = createCaller(ctx(alice));
+    const day = Date.parse("2021-06-01T00:00:00Z"); // after the bundled history's last day
+    await upsertSymbols([{ symbol: "NEWER1", assetClass: "stock", provider: "csv" }]);
+    const bars = Array.from({ length: 30 }, (_, i) => ({ ts: day + i * 86_400_000, open: 10 + i, high: 11 + i, low: 9 + i, close: 10.5 + i, volume: 1_000, vwap: 10.5 + i, trades: 10 }));
+    await writeBars({ timeframe: "1d", source: "test", batches: [{ symbol: "NEWER1", bars: columnsFromBars(bars) }], trusted: true });
+    const amzn = await getBars({ symbol: "AMZN", timeframe: "1d", adjusted: true, limit: 1 });
+    const r = await api.scan.run({ text: "universe symbols in (AMZN, NEWER1) where close > 0" });
+    const row = (s: string) => r.results.find((x) => x.symbol === s)!;
+    expect(row("NEWER1").barTs).toBe(bars[29]!.ts);
+    expect(row("AMZN").barTs).toBe(amzn.ts[amzn.length - 1]);
+    expect(row("AMZN").barTs!).toBeLessThan(row("NEWER1").barTs!);
+    expect(r.asOf).toBeGreaterThanOrEqual(row("NEWER1").barTs!);
+    // Stored with the run, as returned.
+    const stored = await api.scan.runs.get({ id: r.runId });
+    expect(stored.results.find((x) => x.symbol === "AMZN")?.barTs).toBe(row("AMZN").barTs);
   });
 });

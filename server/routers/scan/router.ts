@@ -8,7 +8,7 @@ import { ZShareScanInput, ZShareScanOutput, ZUnshareScanInput, ZUnshareScanOutpu
 import { sharedScanRouter } from "./shared-router";
 
 const ZText = z.string().max(4096);
-const ZResultRow = z.object({ symbol: z.string(), sortKey: z.number().nullable(), values: z.record(z.string(), z.number().nullable()), spark: z.array(z.number()).optional() });
+const ZResultRow = z.object({ symbol: z.string(), sortKey: z.number().nullable(), values: z.record(z.string(), z.number().nullable()), spark: z.array(z.number()).optional(), barTs: z.number().optional() });
 const ZRunSummary = z.object({
   id: z.uuid(),
   scanId: z.uuid().nullable(),

@@ -25,7 +25,7 @@ export const ZGetSharedScanOutput = z.object({
       matches: z.number(),
       durationMs: z.number(),
       sortBy: z.string().nullable(),
-      results: z.array(z.object({ symbol: z.string(), sortKey: z.number().nullable(), values: z.record(z.string(), z.number().nullable()), spark: z.array(z.number()).optional() })),
+      results: z.array(z.object({ symbol: z.string(), sortKey: z.number().nullable(), values: z.record(z.string(), z.number().nullable()), spark: z.array(z.number()).optional(), barTs: z.number().optional() })),
       createdAt: z.date(),
     })
     .nullable(),

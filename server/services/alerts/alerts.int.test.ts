@@ -73,6 +73,11 @@ describe("alerts: scheduled scan → in-app events → signed webhooks", () => {
     expect(first.events).toBeGreaterThan(0);
     expect((await a.alerts.inbox.unreadCount()).unread).toBe(first.events);
     expect((await b.alerts.inbox.list({})).length).toBe(0);
+    // Each hit is dated by the bar its symbol was scanned at.
+    for (const e of await a.alerts.inbox.list({})) {
+      const [last] = await db().$client<{ t: number }[]>`select (extract(epoch from max(ts)) * 1000)::float8 as t from bars_1d where symbol = ${e.symbol}`;
+      expect(e.barTs.getTime()).toBe(last!.t);
+    }
 
     // Deliveries: the first attempt gets a 500 and is retried after the backoff; every body is signed.
     await expect

@@ -26,7 +26,9 @@ export async function runAlertRule({ ruleId, now = new Date() }: { ruleId: strin
     .from(alertEvents)
     .where(and(eq(alertEvents.ruleId, rule.id), inArray(alertEvents.symbol, run.newHits), gt(alertEvents.createdAt, since)));
   const cooling = new Set(recent.map((r) => r.symbol));
-  const byVal = new Map(run.results.map((r) => [r.symbol, r.values]));
+  const byRow = new Map(run.results.map((r) => [r.symbol, r]));
+  // Each hit at its own bar (a symbol's newest bar can be older than the run's asOf, the universe's newest).
+  const barOf = (symbol: string) => new Date(byRow.get(symbol)?.barTs ?? run.asOf!);
   const fresh = run.newHits.filter((s) => !cooling.has(s));
   if (fresh.length === 0) return { matches: run.total, events: 0 };
   const events = await db()
@@ -37,16 +39,16 @@ export async function runAlertRule({ ruleId, now = new Date() }: { ruleId: strin
         userId: rule.userId,
         scanRunId: run.runId,
         symbol,
-        barTs: new Date(run.asOf!),
+        barTs: barOf(symbol),
         message: `${symbol} matched "${rule.name}"`,
-        values: byVal.get(symbol) ?? {},
+        values: byRow.get(symbol)?.values ?? {},
       })),
     )
     .onConflictDoNothing()
     .returning({ id: alertEvents.id, symbol: alertEvents.symbol });
   await publishAlerts(
     rule.userId,
-    events.map((e) => ({ id: e.id, ruleName: rule.name, symbol: e.symbol, barTs: run.asOf!, message: `${e.symbol} matched "${rule.name}"` })),
+    events.map((e) => ({ id: e.id, ruleName: rule.name, symbol: e.symbol, barTs: barOf(e.symbol).getTime(), message: `${e.symbol} matched "${rule.name}"` })),
   );
   if (rule.webhookUrl && events.length > 0) {
     const deliveries = await db()

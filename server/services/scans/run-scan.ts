@@ -1,4 +1,5 @@
 import { and, desc, eq } from "drizzle-orm";
+import type { BarColumns } from "@/lib/bars/columns";
 import { savedScans, scanRuns, type ScanResultRow } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { buildScanEnv, compileScan, evaluateScan, formatSort, parseScan, typeCheck, type TScanAst } from "@/lib/scan";
@@ -60,6 +61,11 @@ function lastCloses(b: { length: number; close: Float64Array } | undefined, n: n
   return Array.from(b.close.subarray(Math.max(0, b.length - n), b.length), (v) => +v.toPrecision(6));
 }
 
+/** The bar a symbol was scanned at (its newest; evaluateScan reads each symbol at its own last bar). */
+function lastBarTs(b: BarColumns | undefined): { barTs?: number } {
+  return b && b.length > 0 ? { barTs: b.ts[b.length - 1]! } : {};
+}
+
 /**
  * Run a scan over the whole active universe at its timeframe's latest bar: parse/type-check, load the
  * warm data (Postgres when cold), evaluate vectorised, store the run with explain values and the hits
@@ -102,6 +108,7 @@ export async function runScan(opts: RunScanOptions) {
   const results: ScanResultRow[] = r.symbols.slice(0, MAX_RESULTS).map((symbol, i) => ({
     symbol,
     spark: lastCloses(data.bars[index.get(symbol) ?? -1], 30),
+    ...lastBarTs(data.bars[index.get(symbol) ?? -1]),
     sortKey: r.sortKey ? (Number.isFinite(r.sortKey[i]!) ? r.sortKey[i]! : null) : null,
     values: Object.fromEntries(Object.entries(r.explain[i] ?? {}).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
   }));

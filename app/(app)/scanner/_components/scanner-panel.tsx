@@ -178,7 +178,7 @@ export function ScannerPanel() {
               as of {result.asOf ? fmtUtc(result.asOf).slice(0, 16) : "—"} · {result.durationMs} ms ({result.source}) · {activeScan ? `${result.newHits.length} new since last run` : "ad-hoc run"}
             </span>
           </div>
-          <ScanResultsTable results={result.results} testId="scan-results" sortable newHits={isNew} sortBy={result.sortBy} />
+          <ScanResultsTable results={result.results} testId="scan-results" sortable newHits={isNew} sortBy={result.sortBy} asOf={result.asOf} />
         </div>
       ) : null}
 

@@ -56,7 +56,7 @@ export function SharedScanView({ token }: { token: string }) {
                 {run.scanVersion !== null && run.scanVersion !== s.version ? ` · on v${run.scanVersion}` : ""}
               </span>
             </div>
-            <ScanResultsTable results={run.results} testId="shared-scan-results" sortBy={run.sortBy} />
+            <ScanResultsTable results={run.results} testId="shared-scan-results" sortBy={run.sortBy} asOf={run.asOf ? new Date(run.asOf).getTime() : null} />
           </>
         ) : (
           <p className="muted">This scan has not been run yet.</p>
