@@ -39,6 +39,7 @@ export function ScanResultsTable({
   // A symbol is read at its own newest bar: when that is older than the run's (a symbol that stopped
   // updating, a bundled history beside live data), say so rather than present its values as current.
   const showBar = asOf !== null && results.some((r) => r.barTs !== undefined && r.barTs !== asOf);
+  const daily = results.every((r) => r.barTs === undefined || r.barTs % 86_400_000 === 0); // dates, no 00:00
   const formats = useMemo(() => {
     const out = new Map(columns.map((c) => [c, columnFormat(results.map((r) => r.values[c]))]));
     out.set("sortKey", columnFormat(results.map((r) => r.sortKey)));
@@ -101,7 +102,7 @@ export function ScanResultsTable({
               </td>
               {showBar ? (
                 <td className={r.barTs !== undefined && r.barTs < asOf! ? "warn" : undefined} title={r.barTs !== undefined && r.barTs < asOf! ? "Older than the run's newest bar: this symbol has no newer data" : undefined}>
-                  {r.barTs === undefined ? "—" : fmtUtc(r.barTs).slice(0, 16)}
+                  {r.barTs === undefined ? "—" : fmtUtc(r.barTs).slice(0, daily ? 10 : 16)}
                 </td>
               ) : null}
               <td className="num mono">{formats.get("sortKey")!(r.sortKey)}</td>

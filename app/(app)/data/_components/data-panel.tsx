@@ -32,12 +32,14 @@ export function DataPanel({ canWrite }: { canWrite: boolean }) {
       qc.invalidateQueries({ queryKey: trpc.market.quality.list.queryKey() }),
     ]);
   const setActive = useMutation(trpc.market.symbols.setActive.mutationOptions({ onSuccess: () => void refresh() }));
-  // When any run finishes, reload the universe (last bars, quality status): other runs may still be going.
-  const running = new Set(runs.data?.filter((r) => r.status === "running" || r.status === "queued").map((r) => r.id) ?? []);
-  const wasRunning = useRef(running);
+  // When a run finishes, reload the universe (last bars, quality status); other runs may still be going.
+  // Keyed on the finished runs themselves: a fast backfill can finish before a poll ever sees it running.
+  const finished = runs.data ? runs.data.filter((r) => r.status !== "running" && r.status !== "queued").map((r) => `${r.id}:${r.status}`).join(",") : null;
+  const lastFinished = useRef<string | null>(null);
   useEffect(() => {
-    if ([...wasRunning.current].some((id) => !running.has(id))) void refresh();
-    wasRunning.current = running;
+    if (finished === null) return;
+    if (lastFinished.current !== null && finished !== lastFinished.current) void refresh();
+    lastFinished.current = finished;
   });
 
   return (
