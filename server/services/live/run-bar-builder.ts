@@ -202,9 +202,9 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
      * A source's close signal → its closed 1m bars published. Only for closes appended since the previous
      * read returned (those waited at most for the builder's previous step, which counts): an older
      * backlog — after a restart, a database outage — shows as pending entries, and would otherwise hold
-     * the window's p99 at the outage's length for the next 240 closes. The append time is the stream id's millisecond (Redis's
-     * clock, truncated: a sample may read up to 1 ms high; builder and Redis need synchronised clocks if
-     * on different hosts).
+     * the window's p99 at the outage's length for the next 240 closes. The append time is the stream
+     * id's millisecond (Redis's clock, truncated: a sample may read up to 1 ms high; builder and Redis
+     * need synchronised clocks if on different hosts).
      */
     const recordCloseLatency = (signals: Map<string, number>, events: BuilderStep["events"]) => {
       const now = performance.timeOrigin + performance.now();
