@@ -234,6 +234,12 @@ describe("universe filters, limit, explain", () => {
     expect(Array.from(evalText("universe symbols in (BTC, DDD, ZZZ) where close > 0", e).matches)).toEqual([1, 3]);
     expect(Array.from(evalText("universe price <= 100, volume >= 1e6 where close > 0", e).matches)).toEqual([0, 3]);
   });
+  it("says which symbols are in the universe, matched or not", () => {
+    const r = evalText("universe asset_class = stock where close > 5", e);
+    expect(Array.from(r.members)).toEqual([1, 0, 1, 0]);
+    expect(r.universe).toBe(2);
+    expect(Array.from(r.matches)).toEqual([0]);
+  });
   it("limit keeps the first matches (sorted) and reports the total", () => {
     const r = evalText("close > 0 sort by volume desc limit 2", e);
     expect(r.symbols).toEqual(["DDD", "AAA"]);

@@ -44,6 +44,8 @@ export interface ScanResult {
   total: number;
   /** Number of symbols left after the universe filters. */
   universe: number;
+  /** Per env symbol: 1 if it passed the universe filters (what `universe` counts), else 0. */
+  members: Uint8Array;
   /** Per returned match: canonical text → value at the scan bar of each comparison / cross operand (literals left out). */
   explain: Record<string, number>[];
 }
@@ -307,7 +309,7 @@ export function evaluateScan(plan: ScanPlan, env: ScanEnv, opts: EvaluateScanOpt
       explain.push(row);
     }
   }
-  return { matches: idx, symbols: Array.from(idx, (s) => env.symbols[s]!), sortKey, total, universe, explain };
+  return { matches: idx, symbols: Array.from(idx, (s) => env.symbols[s]!), sortKey, total, universe, members: Uint8Array.from(mask.subarray(0, S)), explain };
 }
 
 /** Evaluates one node at each of its lags into its own buffer. */

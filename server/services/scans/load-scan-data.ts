@@ -16,7 +16,6 @@ export interface ScanData {
   /** Lazily computed feature matrices (core-v1), same order as symbols. */
   features: FeatureMatrix[] | null;
   barsPerSymbol: number;
-  lastBarTs: number;
   loadedAt: number;
   /** Data version (bars of the timeframe, universe, adjustments) read before the load; null if unknown. */
   version: string | null;
@@ -105,11 +104,7 @@ async function readScanData(timeframe: Timeframe, barsPerSymbol: number): Promis
       }
     }),
   );
-  let lastBarTs = 0;
-  for (let i = 0; i < bars.length; i++) {
-    const b = (bars[i] ??= emptyColumns(0));
-    if (b.length > 0 && b.ts[b.length - 1]! > lastBarTs) lastBarTs = b.ts[b.length - 1]!;
-  }
+  for (let i = 0; i < bars.length; i++) bars[i] ??= emptyColumns(0);
   return {
     timeframe,
     symbols,
@@ -117,7 +112,6 @@ async function readScanData(timeframe: Timeframe, barsPerSymbol: number): Promis
     bars,
     features: null,
     barsPerSymbol,
-    lastBarTs,
     loadedAt: Date.now(),
     version,
     source: "postgres",

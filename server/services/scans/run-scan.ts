@@ -112,6 +112,14 @@ export async function runScan(opts: RunScanOptions) {
     sortKey: r.sortKey ? (Number.isFinite(r.sortKey[i]!) ? r.sortKey[i]! : null) : null,
     values: Object.fromEntries(Object.entries(r.explain[i] ?? {}).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
   }));
+  // As of the newest bar among the scan's universe (not among every symbol loaded: a crypto feed's
+  // newer minute does not date a stock scan).
+  let asOfMs = 0;
+  for (let s = 0; s < r.members.length; s++) {
+    const b = data.bars[s];
+    if (r.members[s] && b && b.length > 0 && b.ts[b.length - 1]! > asOfMs) asOfMs = b.ts[b.length - 1]!;
+  }
+  const asOf = asOfMs > 0 ? asOfMs : null;
   let newHits = results.map((x) => x.symbol);
   if (scanId) {
     const [prev] = await db().select({ results: scanRuns.results }).from(scanRuns).where(eq(scanRuns.scanId, scanId)).orderBy(desc(scanRuns.createdAt)).limit(1);
@@ -128,7 +136,7 @@ export async function runScan(opts: RunScanOptions) {
       scanVersion,
       text: plan.text,
       timeframe: plan.timeframe,
-      asOf: data.lastBarTs ? new Date(data.lastBarTs) : null,
+      asOf: asOf === null ? null : new Date(asOf),
       universe: r.universe,
       matches: r.total,
       durationMs,
@@ -137,5 +145,5 @@ export async function runScan(opts: RunScanOptions) {
       newHits,
     })
     .returning({ id: scanRuns.id, createdAt: scanRuns.createdAt });
-  return { runId: run!.id, text: plan.text, timeframe: plan.timeframe, asOf: data.lastBarTs || null, universe: r.universe, total: r.total, durationMs, source: data.source, sortBy: formatSort(plan.ast), results, newHits };
+  return { runId: run!.id, text: plan.text, timeframe: plan.timeframe, asOf, universe: r.universe, total: r.total, durationMs, source: data.source, sortBy: formatSort(plan.ast), results, newHits };
 }
