@@ -140,6 +140,8 @@ export const ZScanUniverse = z.strictObject({
   maxPrice: ZFloor.optional(),
   minVolume: ZFloor.optional(),
   maxVolume: ZFloor.optional(),
+  /** Only symbols whose scan bar is the newest among the others the universe keeps (not those whose data stopped earlier). */
+  current: z.literal(true).optional(),
 });
 export type TScanUniverse = z.output<typeof ZScanUniverse>;
 

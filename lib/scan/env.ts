@@ -78,11 +78,13 @@ export function buildScanEnv(plan: ScanPlan, input: ScanEnvInput, catalog: ScanC
   const copy = (series: Float64Array, end: number, s: number, t: Target) => {
     for (let k = 0; k < t.lags && end - k >= 0; k++) t.out[k * S + s] = series[end - k]!;
   };
+  const barTs = new Float64Array(S).fill(NaN);
   for (let s = 0; s < S; s++) {
     const bars = input.bars[s];
     if (!bars || bars.length === 0) continue;
     const end = input.asOf === undefined ? bars.length - 1 : lastAtOrBefore(bars.ts, bars.length, input.asOf);
     if (end < 0 || (input.asOf !== undefined && bars.ts[end] !== input.asOf)) continue;
+    barTs[s] = bars.ts[end]!;
     for (const f of fields) copy(bars[f.field], end, s, f.t);
     if (indicators.size) {
       const view = sliceColumns(bars, 0, end + 1);
@@ -102,5 +104,5 @@ export function buildScanEnv(plan: ScanPlan, input: ScanEnvInput, catalog: ScanC
       for (const f of features) copy(m.column(f.name), row, s, f.t);
     }
   }
-  return { symbols: input.symbols, columns, meta: input.meta };
+  return { symbols: input.symbols, columns, meta: input.meta, barTs };
 }

@@ -107,6 +107,17 @@ describe("evaluateScan = per-symbol reference evaluator (random scans, simulated
 });
 
 describe("buildScanEnv", () => {
+  it("records each symbol's scan bar time (its newest bar, or asOf), NaN without one", () => {
+    const plan = compileScan(parseScan("close > 0"));
+    const live = u.bars.findIndex((b) => b && b.length > 10);
+    const short = { ...u.bars[live]!, length: 5 };
+    const bars = u.bars.map((b, i) => (i === live + 1 ? short : i === live + 2 ? null : b));
+    const e = buildScanEnv(plan, { symbols: u.symbols, bars });
+    expect(e.barTs![live]).toBe(u.bars[live]!.ts[u.bars[live]!.length - 1]);
+    expect(e.barTs![live + 1]).toBe(short.ts[4]);
+    expect(e.barTs![live + 2]).toBeNaN();
+  });
+
   it("asOf: evaluates as of an earlier bar; a symbol without a bar exactly then is missing", () => {
     const ast = parseScan("close > avg(close, 5) or crosses_above(ema(5), sma(10)) sort by rsi(14) desc");
     const plan = compileScan(ast);
@@ -233,6 +244,13 @@ describe("universe filters, limit, explain", () => {
     expect(Array.from(evalText("universe sector = Energy, price >= 5 where close > 0", e).matches)).toEqual([0]);
     expect(Array.from(evalText("universe symbols in (BTC, DDD, ZZZ) where close > 0", e).matches)).toEqual([1, 3]);
     expect(Array.from(evalText("universe price <= 100, volume >= 1e6 where close > 0", e).matches)).toEqual([0, 3]);
+  });
+  it("current: keeps the symbols whose scan bar is the newest among those the other filters keep", () => {
+    const dated = { ...e, barTs: Float64Array.from([300, 400, 300, NaN]) };
+    expect(Array.from(evalText("universe current where close > 0", dated).matches)).toEqual([1]);
+    // Among stocks the newest is 300: both stocks stay (the crypto's newer bar does not count against them).
+    expect(Array.from(evalText("universe asset_class = stock, current where close > 0", dated).matches)).toEqual([0, 2]);
+    expect(() => evalText("universe current where close > 0", e)).toThrow(/env.barTs/);
   });
   it("says which symbols are in the universe, matched or not", () => {
     const r = evalText("universe asset_class = stock where close > 5", e);

@@ -31,6 +31,8 @@ export interface ScanEnv {
     exchange?: readonly (string | null)[];
     sector?: readonly (string | null)[];
   };
+  /** Per symbol: open time of its scan bar (NaN without one); required by the `current` universe filter. */
+  barTs?: Float64Array;
 }
 
 export interface ScanResult {
@@ -255,6 +257,14 @@ export function evaluateScan(plan: ScanPlan, env: ScanEnv, opts: EvaluateScanOpt
   };
   bound(program.close, u.minPrice, u.maxPrice);
   bound(program.volume, u.minVolume, u.maxVolume);
+  if (u.current) {
+    // Last, so "newest" is among the symbols the other filters keep.
+    const ts = env.barTs;
+    if (!ts || ts.length !== S) throw inputError(`the scan filters on current: env.barTs must give one scan-bar time per symbol (${S})`);
+    let newest = -Infinity;
+    for (let s = 0; s < S; s++) if (mask[s] && ts[s]! > newest) newest = ts[s]!;
+    for (let s = 0; s < S; s++) if (mask[s] && ts[s] !== newest) mask[s] = 0;
+  }
   let universe = 0;
   for (let s = 0; s < S; s++) universe += mask[s]!;
 

@@ -139,6 +139,7 @@ export function formatUniverse(u: TScanUniverse): string {
   if (u.maxPrice !== undefined) parts.push(`price <= ${formatNumber(u.maxPrice)}`);
   if (u.minVolume !== undefined) parts.push(`volume >= ${formatNumber(u.minVolume)}`);
   if (u.maxVolume !== undefined) parts.push(`volume <= ${formatNumber(u.maxVolume)}`);
+  if (u.current) parts.push("current");
   return parts.join(", ");
 }
 

@@ -125,6 +125,14 @@ describe("formatScan", () => {
     }
   });
 
+  it("parses and prints the current universe filter (once)", () => {
+    expect(parseScan("universe current where close > 0").universe).toEqual({ current: true });
+    const text = "universe asset_class = stock, current where close > 0";
+    expect(formatScan(parseScan("universe current, asset_class = stock close > 0"))).toBe(text);
+    expect(() => parseScan("universe current, current where close > 0")).toThrow(/duplicate universe filter current/);
+    expect(() => parseScan("universe curent where close > 0")).toThrow(/did you mean current/);
+  });
+
   it("labels the sort as the text reads it, and nothing for a scan without one", () => {
     expect(formatSort(parseScan("close > 1 sort by roc(20) asc limit 5"))).toBe("roc(20) asc");
     expect(formatSort(parseScan("close > 1 sort by ROC20"))).toBe("ROC20 desc");

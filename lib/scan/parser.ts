@@ -41,7 +41,7 @@ const KEYWORDS = new Set<string>(SCAN_KEYWORDS);
 const has = <T extends string>(list: readonly T[], v: string): v is T => (list as readonly string[]).includes(v);
 
 /** Universe filter keys of the text form, in canonical order. */
-export const UNIVERSE_KEYS = ["asset_class", "exchange", "sector", "symbols", "price", "volume"] as const;
+export const UNIVERSE_KEYS = ["asset_class", "exchange", "sector", "symbols", "price", "volume", "current"] as const;
 
 function describe(t: Token): string {
   switch (t.kind) {
@@ -205,6 +205,12 @@ class Parser {
       const name = key.text === "symbol" ? "symbols" : key.text;
       if (!has(UNIVERSE_KEYS, name)) this.failAt(key, `unknown universe filter ${key.text} (${UNIVERSE_KEYS.join(", ")})`, closestName(key.text, UNIVERSE_KEYS), "unknown-name");
       this.next();
+      if (name === "current") {
+        if (seen.has(name)) this.failAt(key, "duplicate universe filter current");
+        seen.add(name);
+        u.current = true;
+        continue;
+      }
       if (name === "price" || name === "volume") {
         const op = this.next();
         if (op.kind !== "op" || (op.text !== ">=" && op.text !== "<=")) this.failAt(op, `expected '>=' or '<=' after ${name} (bounds are inclusive), found ${describe(op)}`);

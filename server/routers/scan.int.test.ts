@@ -97,6 +97,10 @@ describe("scanner API", () => {
     expect(r.asOf).toBe(row("NEWER1").barTs); // the newest bar of the scan's universe, not of every symbol
     const older = await api.scan.run({ text: "universe symbols in (AMZN, GOOGL) where close > 0" });
     expect(older.asOf).toBe(row("AMZN").barTs);
+    // `current` leaves out the symbols whose data stopped before the universe's newest bar.
+    const current = await api.scan.run({ text: "universe symbols in (AMZN, NEWER1), current where close > 0" });
+    expect(current.results.map((x) => x.symbol)).toEqual(["NEWER1"]);
+    expect(current.universe).toBe(1);
     // Stored with the run, as returned.
     const stored = await api.scan.runs.get({ id: r.runId });
     expect(stored.results.find((x) => x.symbol === "AMZN")?.barTs).toBe(row("AMZN").barTs);
