@@ -16,7 +16,8 @@
  *   minutes (--quick 4). Storage runs concurrently.
  *   Also reported: the builder's own measure of its last 240 closes (bar_completion_published_p50/p99_ms,
  *   from its status: close entry appended, by its stream id → closed bars' publish acknowledged, i.e.
- *   without the reader's wake-up; the same figure the Market data page shows); collections (count, longest pause) in the builder's thread during the test, and the
+ *   without the reader's wake-up; the same figure the Market data page shows); collections (count,
+ *   longest pause) in the builder's thread during the test, and the
  *   transport floor (bar_completion_floor_p50/p99_ms): the same processes, streams, cadence and reader
  *   with a relay that republishes each entry at once instead of the builder — four process wake-ups
  *   (writer → Redis → builder → Redis → reader) and nothing else, in the same run; and the least any

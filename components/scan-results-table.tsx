@@ -65,6 +65,7 @@ export function ScanResultsTable({
           onClick: () => setOrder((o) => (o?.col === col ? { col, dir: o.dir === 1 ? -1 : 1 } : { col, dir: -1 })),
         }
       : {};
+  const sortKeyHeader = header("sortKey");
   const arrow = (col: string) => (order?.col === col ? (order.dir === 1 ? " ▲" : " ▼") : "");
 
   return (
@@ -75,7 +76,7 @@ export function ScanResultsTable({
             <th {...header("symbol")}>Symbol{arrow("symbol")}</th>
             <th>30 bars</th>
             {showBar ? <th {...header("barTs")}>Bar{arrow("barTs")}</th> : null}
-            <th className="num mono" title={sortBy ? `Sort key: sort by ${sortBy}` : "Sort key (the scan has no sort)"} {...header("sortKey")} style={{ textTransform: "none", ...header("sortKey").style }}>
+            <th className="num mono" title={sortBy ? `Sort key: sort by ${sortBy}` : "Sort key (the scan has no sort)"} {...sortKeyHeader} style={{ textTransform: "none", ...sortKeyHeader.style }}>
               {sortBy ?? "Sort key"}
               {arrow("sortKey")}
             </th>

@@ -22,10 +22,6 @@ export class CloseLatencyWindow {
     this.count = Math.min(this.count + 1, this.size);
   }
 
-  get samples(): number {
-    return this.count;
-  }
-
   /** Nearest-rank quantiles of the window; null while it is empty. */
   summary(): { p50: number; p99: number; max: number; samples: number } | null {
     if (this.count === 0) return null;

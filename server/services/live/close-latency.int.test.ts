@@ -60,17 +60,21 @@ describe("bar builder close timing", () => {
       await writer.flush();
     };
     const status = async () => JSON.parse((await cmd.hget(keys.status, "builder")) ?? "{}") as Record<string, number>;
+    /** A builder that reads what is already in the stream, then is there for each of `minutes`' closes. */
+    const builderDuring = async (minutes: number[]) => {
+      const ac = new AbortController();
+      const run = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 100 });
+      await until(() => drained(cmd, keys.ticks(0)), "the builder to catch up");
+      for (const m of minutes) {
+        await minute(m);
+        await until(() => drained(cmd, keys.ticks(0)), `minute ${m}`);
+      }
+      ac.abort();
+      await run;
+    };
 
     // A builder that is there for every close: each is timed.
-    let ac = new AbortController();
-    let run = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 100 });
-    await until(() => drained(cmd, keys.ticks(0)), "the first builder to start");
-    for (let m = 0; m < 4; m++) {
-      await minute(m);
-      await until(() => drained(cmd, keys.ticks(0)), `minute ${m}`);
-    }
-    ac.abort();
-    await run;
+    await builderDuring([0, 1, 2, 3]);
     const first = await status();
     expect(first.closeSamples).toBe(3); // the first clock entry starts the feed's clock; minutes 1..3 close on it
     expect(first.closeMaxMs).toBeLessThan(1_000);
@@ -78,15 +82,7 @@ describe("bar builder close timing", () => {
     // Closes appended while no builder runs: a backlog, 1.5 s old when the next builder reads it.
     for (let m = 4; m < 7; m++) await minute(m);
     await new Promise((r) => setTimeout(r, 1_500));
-    ac = new AbortController();
-    run = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 100 });
-    await until(() => drained(cmd, keys.ticks(0)), "the backlog to be read");
-    for (let m = 7; m < 9; m++) {
-      await minute(m);
-      await until(() => drained(cmd, keys.ticks(0)), `minute ${m}`);
-    }
-    ac.abort();
-    await run;
+    await builderDuring([7, 8]);
     const second = await status();
     expect(second.closeSamples).toBe(2); // minutes 7 and 8, not the backlog's 4..6
     expect(second.closeMaxMs).toBeLessThan(1_000);

@@ -1,5 +1,4 @@
 import { and, desc, eq } from "drizzle-orm";
-import type { BarColumns } from "@/lib/bars/columns";
 import { savedScans, scanRuns, type ScanResultRow } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { buildScanEnv, compileScan, evaluateScan, formatSort, parseScan, typeCheck, type TScanAst } from "@/lib/scan";
@@ -61,11 +60,6 @@ function lastCloses(b: { length: number; close: Float64Array } | undefined, n: n
   return Array.from(b.close.subarray(Math.max(0, b.length - n), b.length), (v) => +v.toPrecision(6));
 }
 
-/** The bar a symbol was scanned at (its newest; evaluateScan reads each symbol at its own last bar). */
-function lastBarTs(b: BarColumns | undefined): { barTs?: number } {
-  return b && b.length > 0 ? { barTs: b.ts[b.length - 1]! } : {};
-}
-
 /**
  * Run a scan over the whole active universe at its timeframe's latest bar: parse/type-check, load the
  * warm data (Postgres when cold), evaluate vectorised, store the run with explain values and the hits
@@ -104,22 +98,20 @@ export async function runScan(opts: RunScanOptions) {
   const r = evaluateScan(plan, ml ? { ...env, columns: { ...(env.columns as Record<string, Float64Array>), ...ml } } : env);
   const durationMs = Math.round(performance.now() - t0);
   // At most MAX_RESULTS rows are kept (the total is recorded); add `limit` to a scan for fewer.
-  const index = new Map(data.symbols.map((s, i) => [s, i]));
+  // Each symbol's scan bar (its newest: buildScanEnv reads each symbol at its own last bar).
+  const barTs = env.barTs!;
   const results: ScanResultRow[] = r.symbols.slice(0, MAX_RESULTS).map((symbol, i) => ({
     symbol,
-    spark: lastCloses(data.bars[index.get(symbol) ?? -1], 30),
-    ...lastBarTs(data.bars[index.get(symbol) ?? -1]),
+    spark: lastCloses(data.bars[r.matches[i]!], 30),
+    ...(Number.isFinite(barTs[r.matches[i]!]) ? { barTs: barTs[r.matches[i]!]! } : {}),
     sortKey: r.sortKey ? (Number.isFinite(r.sortKey[i]!) ? r.sortKey[i]! : null) : null,
     values: Object.fromEntries(Object.entries(r.explain[i] ?? {}).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
   }));
   // As of the newest bar among the scan's universe (not among every symbol loaded: a crypto feed's
   // newer minute does not date a stock scan).
-  let asOfMs = 0;
-  for (let s = 0; s < r.members.length; s++) {
-    const b = data.bars[s];
-    if (r.members[s] && b && b.length > 0 && b.ts[b.length - 1]! > asOfMs) asOfMs = b.ts[b.length - 1]!;
-  }
-  const asOf = asOfMs > 0 ? asOfMs : null;
+  let asOfMs = -Infinity;
+  for (let s = 0; s < r.members.length; s++) if (r.members[s] && barTs[s]! > asOfMs) asOfMs = barTs[s]!;
+  const asOf = Number.isFinite(asOfMs) ? asOfMs : null;
   let newHits = results.map((x) => x.symbol);
   if (scanId) {
     const [prev] = await db().select({ results: scanRuns.results }).from(scanRuns).where(eq(scanRuns.scanId, scanId)).orderBy(desc(scanRuns.createdAt)).limit(1);
