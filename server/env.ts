@@ -29,6 +29,8 @@ const EXAMPLES = {
   PROVIDER_RPM: "120",
   WORKER_LOCK_MS: "30000",
   RATE_LIMIT_LOGIN: "10",
+  RATE_LIMIT_LOGIN_ACCOUNT: "50",
+  TRUSTED_PROXY_HOPS: "0 (proxies of yours in front of the one next to the web server, e.g. a CDN: 1)",
   RATE_LIMIT_HEAVY: "30",
   LIVE_MAX_UPDATES_PER_S: "4 (per browser subscription; 0 = unthrottled)",
   LIVE_STATUS_STALE_MS: "10000",
@@ -90,6 +92,8 @@ export const ZServerEnv = z.object({
   WORKER_ROLE: z.enum(["ingest", "ml", "all"]).default("all"),
   METRICS_PORT: port.optional(),
   RATE_LIMIT_LOGIN: z.coerce.number().int().positive().default(10),
+  RATE_LIMIT_LOGIN_ACCOUNT: z.coerce.number().int().positive().default(50),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   RATE_LIMIT_HEAVY: z.coerce.number().int().positive().default(30),
   GIT_SHA: optionalString,
   // Market-data vendors: base URLs are overridable (tests point them at a local recorded-response server).

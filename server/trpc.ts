@@ -2,12 +2,14 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { AppError, type AppErrorCode } from "@/lib/errors";
+import { clientIpFrom } from "@/lib/net/client-ip";
 import type { UserRole } from "@/db/schema";
 import { auth } from "./auth";
 import { logger } from "./logger";
 import { metrics } from "./metrics";
 import { consumeRateLimit } from "./services/rate-limit/consume-rate-limit";
 import { authenticateToken } from "./services/tokens/authenticate-token";
+import { serverEnv } from "./env";
 
 export interface ContextUser {
   id: string;
@@ -24,7 +26,7 @@ export interface Context {
 }
 
 export function clientIp(headers: Headers): string {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "local";
+  return clientIpFrom(headers.get("x-forwarded-for"), headers.get("x-real-ip"), serverEnv().TRUSTED_PROXY_HOPS);
 }
 
 /** Context: a Bearer API token wins over the session cookie; neither means anonymous. */

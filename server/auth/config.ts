@@ -2,6 +2,7 @@ import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { clientIpFrom } from "@/lib/net/client-ip";
 import { serverEnv } from "../env";
 import { logger } from "../logger";
 import { SESSION_MAX_AGE_SECONDS, createSession, revokeSession } from "../services/auth/sessions";
@@ -54,7 +55,7 @@ export function authOptions(): NextAuthOptions {
         async authorize(raw, req): Promise<User | null> {
           const parsed = ZCredentials.safeParse(raw);
           if (!parsed.success) throw new Error("Enter a valid email and password");
-          const ip = headerOf(req, "x-forwarded-for")?.split(",")[0]?.trim() ?? headerOf(req, "x-real-ip") ?? "local";
+          const ip = clientIpFrom(headerOf(req, "x-forwarded-for"), headerOf(req, "x-real-ip"), env.TRUSTED_PROXY_HOPS);
           try {
             const user = await verifyCredentials({ ...parsed.data, ip });
             const sid = await createSession({ userId: user.id, userAgent: headerOf(req, "user-agent"), ip });

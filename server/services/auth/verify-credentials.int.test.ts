@@ -51,6 +51,17 @@ describe("verifyCredentials", () => {
     expect((await verifyCredentials({ email: u.email, password: u.password, ip: ip() })).id).toBe(u.id);
   });
 
+  it("limits guesses at one account from any number of addresses (a forged X-Forwarded-For)", async () => {
+    const u = await seedUser(db());
+    const other = await seedUser(db());
+    for (let i = 0; i < serverEnv().RATE_LIMIT_LOGIN_ACCOUNT; i++) {
+      expect(await codeOf(verifyCredentials({ email: u.email, password: `guess-${i}`, ip: ip() }))).toBe("UNAUTHORIZED");
+    }
+    expect(await codeOf(verifyCredentials({ email: u.email.toUpperCase(), password: u.password, ip: ip() }))).toBe("TOO_MANY_REQUESTS");
+    // Only that account: another user on one of those addresses signs in.
+    expect((await verifyCredentials({ email: other.email, password: other.password, ip: ip() })).id).toBe(other.id);
+  });
+
   it("refuses disabled users and kills their sessions", async () => {
     const admin = await seedUser(db(), { role: "admin" });
     const u = await seedUser(db());

@@ -18,10 +18,17 @@ export interface AuthUser {
   role: UserRole;
 }
 
-/** Rate-limited password check. Throws UNAUTHORIZED with one message for every kind of failure. */
+/**
+ * Rate-limited password check. Throws UNAUTHORIZED with one message for every kind of failure.
+ * Two limits: per (client address, email), so one client's typos lock only that client out, and per
+ * email from any address, which bounds guessing when the address is the client's own claim (a
+ * forged X-Forwarded-For on a server with no proxy in front) or comes from many machines.
+ */
 export async function verifyCredentials({ email, password, ip }: VerifyCredentialsOptions): Promise<AuthUser> {
-  const rlKey = `${ip}|${email.toLowerCase()}`;
+  const account = email.toLowerCase();
+  const rlKey = `${ip}|${account}`;
   await consumeRateLimit({ bucket: "login", key: rlKey });
+  await consumeRateLimit({ bucket: "login-account", key: account });
   const [user] = await db()
     .select()
     .from(users)
@@ -32,6 +39,7 @@ export async function verifyCredentials({ email, password, ip }: VerifyCredentia
     throw new AppError("UNAUTHORIZED", { userMessage: "Invalid email or password" });
   }
   await resetRateLimit({ bucket: "login", key: rlKey });
+  await resetRateLimit({ bucket: "login-account", key: account });
   await db().update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }

@@ -3,7 +3,8 @@ import { AppError } from "@/lib/errors";
 import { redis, } from "../../db";
 import { serverEnv } from "../../env";
 
-export type RateLimitBucket = "login" | "heavy";
+/** login: per (client address, email); login-account: per email from any address; heavy: per user. */
+export type RateLimitBucket = "login" | "login-account" | "heavy";
 
 const g = globalThis as unknown as { __mssLimiters?: Map<string, RateLimiterRedis> };
 
@@ -14,11 +15,11 @@ function limiter(bucket: RateLimitBucket): RateLimiterRedis {
   let l = g.__mssLimiters.get(key);
   if (!l) {
     l =
-      bucket === "login"
+      bucket !== "heavy"
         ? new RateLimiterRedis({
             storeClient: redis(),
-            keyPrefix: `${env.QUEUE_PREFIX}:rl:login`,
-            points: env.RATE_LIMIT_LOGIN,
+            keyPrefix: `${env.QUEUE_PREFIX}:rl:${bucket}`,
+            points: bucket === "login" ? env.RATE_LIMIT_LOGIN : env.RATE_LIMIT_LOGIN_ACCOUNT,
             duration: 15 * 60,
             blockDuration: 15 * 60,
           })
