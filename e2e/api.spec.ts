@@ -36,6 +36,11 @@ test("tRPC without a session or token is 401; health stays public", async ({ req
   expect(await httpStatusOf(client(baseURL!).auth.me.query())).toBe(401);
   expect(await httpStatusOf(client(baseURL!, "mss_abcdefgh_" + "x".repeat(43)).auth.me.query())).toBe(401);
   expect((await client(baseURL!).health.get.query()).db.ok).toBe(true);
+  expect((await request.get("/api/metrics")).status()).toBe(401);
+  expect((await request.get("/api/metrics", { headers: { authorization: "Bearer not-a-token-of-anyone" } })).status()).toBe(401);
+  const scraper = await request.get("/api/metrics", { headers: { authorization: `Bearer ${process.env.E2E_METRICS_TOKEN}` } });
+  expect(scraper.status()).toBe(200);
+  expect(await scraper.text()).toContain("mss_http_request_duration_seconds");
 });
 
 test("an API token created in the UI works from a typed client until it is revoked", async ({ page, baseURL }) => {
@@ -45,6 +50,9 @@ test("an API token created in the UI works from a typed client until it is revok
 
   const me = await client(baseURL!, token).auth.me.query();
   expect(me).toMatchObject({ email: admin().email, role: "admin", authVia: "token" });
+  const scraped = await page.request.get("/api/metrics", { headers: { authorization: `Bearer ${token}` } });
+  expect(scraped.status()).toBe(200);
+  expect(await scraped.text()).toContain("mss_http_request_duration_seconds");
 
   await page.getByRole("button", { name: "Done" }).click();
   const row = page.getByTestId("tokens-table").getByRole("row", { name: /e2e script/ });
@@ -75,6 +83,7 @@ test("a viewer calling an admin procedure gets 403, by session and by token", as
   await expect(vpage.getByRole("link", { name: "Users" })).toHaveCount(0);
   const bySession = await vpage.request.get("/api/trpc/admin.users.list");
   expect(bySession.status()).toBe(403);
+  expect((await vpage.request.get("/api/metrics")).status()).toBe(403);
   await vpage.goto("/admin/users");
   await expect(vpage.getByRole("alert").filter({ hasText: "Only admins" })).toBeVisible();
 

@@ -10,6 +10,7 @@ base.pathname = `/${process.env.E2E_DB}`;
 process.env.E2E_DATABASE_URL = base.toString();
 process.env.E2E_ADMIN_EMAIL ??= "admin@e2e.local";
 process.env.E2E_ADMIN_PASSWORD ??= `e2e-${randomBytes(8).toString("hex")}`;
+process.env.E2E_METRICS_TOKEN ??= `scrape-${randomBytes(12).toString("hex")}`;
 
 const root = path.resolve(import.meta.dirname, "..");
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
@@ -53,6 +54,7 @@ export default defineConfig({
       AUTH_SECRET: `e2e-secret-${"0".repeat(32)}`,
       ADMIN_EMAIL: process.env.E2E_ADMIN_EMAIL,
       ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
+      METRICS_TOKEN: process.env.E2E_METRICS_TOKEN,
       LOG_LEVEL: "warn",
     },
   },

@@ -153,7 +153,7 @@ async function main() {
         ? `  First admin (shown once, write it down): ${admin.email} / ${admin.password}`
         : `  Admin created from ADMIN_EMAIL: ${admin.email}`
       : "  Sign in with your existing account.",
-    `  Health: /api/health   Metrics: /api/metrics, workers :${env.WORKER_METRICS_PORT} and :${env.WORKER_METRICS_PORT + 1}`,
+    `  Health: /api/health   Metrics: /api/metrics (admin), workers :${env.WORKER_METRICS_PORT} and :${env.WORKER_METRICS_PORT + 1}`,
     "  Ctrl-C stops everything.",
     "──────────────────────────────────────────────────────────",
     "",
