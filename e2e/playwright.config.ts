@@ -55,6 +55,8 @@ export default defineConfig({
       ADMIN_EMAIL: process.env.E2E_ADMIN_EMAIL,
       ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
       METRICS_TOKEN: process.env.E2E_METRICS_TOKEN,
+      // The alert test's webhook receiver runs on this machine.
+      WEBHOOK_ALLOW_NETWORKS: "127.0.0.1/32",
       LOG_LEVEL: "warn",
     },
   },

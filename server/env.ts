@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseCidrList } from "@/lib/net/address-policy";
 
 /**
  * The one place that reads process.env. Every variable has an example that is shown when it is
@@ -30,6 +31,7 @@ const EXAMPLES = {
   WORKER_LOCK_MS: "30000",
   RATE_LIMIT_LOGIN: "10",
   RATE_LIMIT_LOGIN_ACCOUNT: "50",
+  WEBHOOK_ALLOW_NETWORKS: "10.20.0.0/16, 127.0.0.1 (internal networks webhooks may call; none by default)",
   METRICS_TOKEN: "a random string of 16+ characters (Prometheus sends it as its Bearer token)",
   TRUSTED_PROXY_HOPS: "0 (proxies of yours in front of the one next to the web server, e.g. a CDN: 1)",
   RATE_LIMIT_HEAVY: "30",
@@ -95,6 +97,19 @@ export const ZServerEnv = z.object({
   RATE_LIMIT_LOGIN: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_LOGIN_ACCOUNT: z.coerce.number().int().positive().default(50),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16).optional()),
+  WEBHOOK_ALLOW_NETWORKS: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => {
+        try {
+          parseCidrList(v);
+          return true;
+        } catch {
+          return false;
+        }
+      }, "a comma list of addresses or CIDRs")
+      .optional(),
+  ),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   RATE_LIMIT_HEAVY: z.coerce.number().int().positive().default(30),
   GIT_SHA: optionalString,

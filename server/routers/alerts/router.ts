@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createAlertRule, deleteAlertRule, listAlertRules, runAlertRuleNow, updateAlertRule } from "../../services/alerts/alert-rules";
 import { streamAlerts } from "../../services/alerts/alert-stream";
+import { webhookUrlProblem } from "../../services/alerts/deliver-webhook";
 import { emailConfig } from "../../services/alerts/email-transport";
 import { listDeliveries, listEmailDeliveries, listInbox, markRead } from "../../services/alerts/inbox";
 import { countUnread } from "../../services/alerts/run-alert-rule";
@@ -21,7 +22,11 @@ const ZRule = z.object({
 const ZWebhookUrl = z
   .url()
   .max(500)
-  .refine((u) => /^https?:\/\//.test(u), "http(s) URLs only");
+  .refine((u) => /^https?:\/\//.test(u), "http(s) URLs only")
+  .superRefine((u, ctx) => {
+    const problem = webhookUrlProblem(u);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 const ZEmailTo = z.email().max(254);
 
 export const alertsRouter = router({

@@ -103,4 +103,35 @@ describe("alerts: scheduled scan → in-app events → signed webhooks", () => {
     expect(await getQueue("runScan").getJobScheduler(`alert-rule-${rule.id}`)).toBeUndefined();
     await expect(b.alerts.rules.delete({ id: rule.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
   }, 60_000);
+
+  it("never calls an internal address: refused when the rule is saved, and when a name resolves there at delivery", async () => {
+    const a = createCaller(ctx(alice));
+    const scan = await a.scan.saved.create({ name: "all", text: `universe symbols in (${SYMS.join(", ")}) where close > 0` });
+    for (const hook of ["http://169.254.169.254/latest/meta-data", "http://10.0.0.5:8080/admin", "http://[::1]:9000/x", "http://localhost:9000/x"]) {
+      await expect(a.alerts.rules.create({ name: "internal", scanId: scan.id, webhookUrl: hook })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("internal address") });
+    }
+    // A receiver on 127.0.0.2 (loopback, not in this run's WEBHOOK_ALLOW_NETWORKS) that would answer 200.
+    const hits: string[] = [];
+    const inside = http.createServer((req, res) => {
+      hits.push(req.url ?? "");
+      res.end();
+    });
+    await new Promise<void>((r) => inside.listen(0, "127.0.0.2", r));
+    try {
+      const rule = await a.alerts.rules.create({ name: "rebound", scanId: scan.id, webhookUrl: "https://hooks.example.com/in" });
+      // What the name resolves to changed after the rule was saved (DNS rebinding): delivery is refused.
+      await db().$client`update alert_rules set webhook_url = ${`http://127.0.0.2:${(inside.address() as { port: number }).port}/in`} where id = ${rule.id}`;
+      const run = await runAlertRule({ ruleId: rule.id });
+      expect(run.events).toBeGreaterThan(0);
+      await expect
+        .poll(async () => (await a.alerts.deliveries({ limit: 200 })).filter((d) => d.ruleId === rule.id && d.status === "failed").length, { timeout: 15_000, interval: 200 })
+        .toBe(run.events);
+      for (const d of (await a.alerts.deliveries({ limit: 200 })).filter((x) => x.ruleId === rule.id)) {
+        expect(d).toMatchObject({ attempts: 1, error: expect.stringContaining("internal address (127.0.0.2)") });
+      }
+      expect(hits).toEqual([]);
+    } finally {
+      inside.close();
+    }
+  }, 30_000);
 });

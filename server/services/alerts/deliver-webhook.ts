@@ -1,7 +1,11 @@
 import { createHmac } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { alertEvents, alertRules, webhookDeliveries } from "@/db/schema";
+import { isIP, type BlockList } from "node:net";
+import { isForbiddenAddress, parseCidrList } from "@/lib/net/address-policy";
 import { db } from "../../db";
+import { serverEnv } from "../../env";
+import { OutboundRefusedError, postOutbound } from "../net/post-outbound";
 
 /** HMAC-SHA256 over `${timestamp}.${body}`, hex: the receiver recomputes it with the rule's secret. */
 export function signWebhook(secret: string, timestamp: string, body: string): string {
@@ -12,10 +16,36 @@ export class WebhookHttpError extends Error {
   override name = "WebhookHttpError";
 }
 
+/** The webhook's address is internal: the delivery is failed at once, retrying cannot help. */
+export class WebhookRefusedError extends Error {
+  override name = "WebhookRefusedError";
+}
+
+let allowed: { list: string | undefined; set: BlockList | undefined } | undefined;
+/**
+ * Why a webhook URL is refused when a rule is saved, or null: an internal address written as such (an
+ * IP literal, localhost). A name is judged where it is called (postOutbound), since what it resolves
+ * to can change.
+ */
+export function webhookUrlProblem(url: string): string | null {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  const internal = isIP(host) ? isForbiddenAddress(host, webhookAllowList()) : host === "localhost" || host.endsWith(".localhost");
+  return internal ? `${host} is an internal address; webhooks go to public hosts (WEBHOOK_ALLOW_NETWORKS can allow internal ones)` : null;
+}
+
+/** WEBHOOK_ALLOW_NETWORKS, parsed once per value. */
+export function webhookAllowList(): BlockList | undefined {
+  const list = serverEnv().WEBHOOK_ALLOW_NETWORKS;
+  if (!allowed || allowed.list !== list) allowed = { list, set: list ? parseCidrList(list) : undefined };
+  return allowed.set;
+}
+
 /**
  * Deliver one alert event to its rule's webhook: JSON body, `X-MSS-Timestamp` and
- * `X-MSS-Signature: sha256=<hex>` headers, 10 s timeout. Every attempt is logged on the delivery;
- * a non-2xx answer throws so BullMQ retries with exponential backoff.
+ * `X-MSS-Signature: sha256=<hex>` headers, 10 s timeout, redirects not followed. Every attempt is
+ * logged on the delivery; a non-2xx answer throws so BullMQ retries with exponential backoff. An
+ * internal address (this host, private networks, cloud metadata; see post-outbound.ts) unless
+ * WEBHOOK_ALLOW_NETWORKS names it fails the delivery at once (WebhookRefusedError).
  */
 export async function deliverWebhook({ deliveryId, attempt }: { deliveryId: string; attempt: number }): Promise<{ status: number }> {
   const [row] = await db()
@@ -35,16 +65,18 @@ export async function deliverWebhook({ deliveryId, attempt }: { deliveryId: stri
   const ts = String(Math.floor(Date.now() / 1000));
   let status = 0;
   let error: string | null = null;
+  let refused = false;
   try {
-    const res = await fetch(row.d.url, {
-      method: "POST",
+    const res = await postOutbound(row.d.url, {
       headers: { "content-type": "application/json", "x-mss-timestamp": ts, "x-mss-signature": `sha256=${signWebhook(row.secret ?? "", ts, body)}`, "user-agent": "ml-stock-scanner-webhook/1" },
       body,
-      signal: AbortSignal.timeout(10_000),
+      timeoutMs: 10_000,
+      allow: webhookAllowList(),
     });
     status = res.status;
-    if (!res.ok) error = `HTTP ${res.status}`;
+    if (status < 200 || status > 299) error = `HTTP ${status}`;
   } catch (err) {
+    refused = err instanceof OutboundRefusedError;
     error = err instanceof Error ? err.message : String(err);
   }
   await db()
@@ -53,10 +85,11 @@ export async function deliverWebhook({ deliveryId, attempt }: { deliveryId: stri
       attempts: sql`${webhookDeliveries.attempts} + 1`,
       responseStatus: status || null,
       error,
-      status: error ? (attempt >= 5 ? "failed" : "pending") : "succeeded",
+      status: error ? (attempt >= 5 || refused ? "failed" : "pending") : "succeeded",
       deliveredAt: error ? null : new Date(),
     })
     .where(eq(webhookDeliveries.id, deliveryId));
+  if (refused) throw new WebhookRefusedError(`webhook delivery ${deliveryId}: ${error}`);
   if (error) throw new WebhookHttpError(`webhook delivery ${deliveryId} failed: ${error}`);
   return { status };
 }
