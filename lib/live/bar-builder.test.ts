@@ -314,4 +314,105 @@ describe("LiveBarBuilder", () => {
     const ref = barsFromTicks(own, "NYSE");
     for (const tf of TFS) expectEqualBars(store, sym, tf, ref.get(tf)!);
   });
+  it("keeps silent minutes out of the higher bars: a day with silent minutes equals the offline bars for the same prints", () => {
+    const sym = symbols[1]!;
+    // Silence: the session's first two minutes, a whole 5m bucket (10:00–10:05 ET) and every 7th minute.
+    const silent = (ts: number) => {
+      const m = Math.floor((ts - OPEN) / MIN);
+      return m < 2 || (m >= 30 && m < 35) || m % 7 === 3;
+    };
+    const own = ticks.get(sym)!.filter((t) => !silent(t.ts));
+    // The day before closes at a different price, so a flat minute at that close would show.
+    const b = newBuilder([sym]);
+    const prev = { symbol: sym, ts: OPEN - 86_400_000 + 6.5 * 60 * MIN - 10_000, price: own[0]!.price * 0.9, size: 1 };
+    b.apply("sim", [prev], prev.ts);
+    const store: Store = new Map();
+    let i = 0;
+    // The collector's clock walks in 10 s heartbeats (so silent minutes are flat bars), prints in between.
+    for (let clock = prev.ts + 10_000; clock <= CLOSE + 10 * MIN; clock += 10_000) {
+      const part: Tick[] = [];
+      while (i < own.length && own[i]!.ts <= clock) part.push(own[i++]!);
+      b.apply("sim", part, clock);
+      collect(store, b.drain());
+    }
+    const flat1m = [...store.get("1m")!.get(sym)!.values()].filter((x) => x.flat && x.ts >= OPEN);
+    expect(flat1m.length).toBeGreaterThan(50);
+    const ref = barsFromTicks(own, "NYSE");
+    for (const tf of TFS) {
+      const dayRef = ref.get(tf)!;
+      const got = [...(store.get(tf)?.get(sym)?.values() ?? [])].filter((x) => !x.flat && x.ts >= D0);
+      expect(got.map((x) => [x.ts, x.open, x.high, x.low, x.close, x.volume, x.trades]), tf).toEqual(
+        Array.from({ length: dayRef.length }, (_, k) => [dayRef.ts[k], dayRef.open[k], dayRef.high[k], dayRef.low[k], dayRef.close[k], dayRef.volume[k], dayRef.trades[k]]),
+      );
+    }
+    // The silent 5m bucket is a flat bar at the last close, marked as such.
+    const quiet = store.get("5m")!.get(sym)!.get(OPEN + 30 * MIN)!;
+    const before = own.filter((t) => t.ts < OPEN + 30 * MIN).at(-1)!;
+    expect(quiet).toMatchObject({ flat: true, open: before.price, high: before.price, low: before.price, close: before.price, volume: 0 });
+  });
+
+  it("closes every higher bucket a single clock step passes (a feed hiccup, a stall over midnight)", () => {
+    const closed = (step: BuilderStep) => step.events.get("X")?.filter((e) => e.status === "closed" && e.tf !== "1m").map((e) => `${e.tf}@${new Date(e.ts).toISOString().slice(5, 16)}`) ?? [];
+    const b = new LiveBarBuilder();
+    b.setSymbol({ symbol: "X", calendar: "CRYPTO" });
+    const t0 = Date.parse("2024-03-05T23:58:30Z");
+    b.apply("v", [{ symbol: "X", ts: t0, price: 10, size: 1 }], t0);
+    b.drain();
+    // 100 s without a heartbeat, then a print at 00:00:10: the 23:55 5m, 23:45 15m, 23:00 1h, 20:00 4h
+    // and the day all ended in that step (before, the day's close was never emitted: no 1d features/alerts).
+    b.apply("v", [{ symbol: "X", ts: t0 + 100_000, price: 11, size: 1 }], t0 + 100_000);
+    expect(closed(b.drain()).sort()).toEqual(["1d@03-05T00:00", "1h@03-05T23:00", "4h@03-05T20:00", "15m@03-05T23:45", "5m@03-05T23:55"].sort());
+    // Within a day: the step from 10:04:30 to 10:06:10 closes minute 10:04 and flat 10:05, whose 5m
+    // buckets differ; the first one closes in that step, the next at its own end.
+    const c = new LiveBarBuilder();
+    c.setSymbol({ symbol: "X", calendar: "CRYPTO" });
+    const t1 = Date.parse("2024-03-05T10:04:30Z");
+    c.apply("v", [{ symbol: "X", ts: t1, price: 10, size: 1 }], t1);
+    c.drain();
+    c.apply("v", [], t1 + 100_000); // 10:06:10: minute 10:04 closes, 10:05 is flat
+    expect(closed(c.drain())).toEqual(["5m@03-05T10:00"]);
+    c.apply("v", [], Date.parse("2024-03-05T10:10:00Z"));
+    expect(closed(c.drain())).toEqual(["5m@03-05T10:05"]);
+  });
+
+  it("a gap (the feed away) survives a restart: no flat bars are invented for it", () => {
+    const base = Date.parse("2024-03-05T10:00:00Z");
+    const a = new LiveBarBuilder();
+    a.setSymbol({ symbol: "X", calendar: "CRYPTO" });
+    const stored: StoredBar[] = [];
+    let snap: ReturnType<LiveBarBuilder["snapshot"]> = { clocks: {}, symbols: [] };
+    const step = (t: Tick[], clock: number) => {
+      a.apply("v", t, clock);
+      const s = a.drain();
+      stored.push(...(s.writes.get("1m")?.get("X") ?? []));
+      // As run-bar-builder: the snapshot of the symbols with events in this step, merged into the saved one.
+      const part = a.snapshot(s.events.keys());
+      snap = { clocks: part.clocks, symbols: [...snap.symbols.filter((x) => !part.symbols.some((y) => y.symbol === x.symbol)), ...part.symbols] };
+    };
+    step([{ symbol: "X", ts: base + 10_000, price: 10, size: 1 }], base + 10_000);
+    for (let c = base + 20_000; c <= base + 20 * MIN + 30_000; c += 10_000) step([], c); // flats to 10:19
+    step([], base + 26 * MIN + 30_000); // the collector was away 6 minutes: a gap (no bar closes in it)
+    const b = new LiveBarBuilder();
+    b.setSymbol({ symbol: "X", calendar: "CRYPTO" });
+    b.restore(JSON.parse(JSON.stringify(snap)), () => stored);
+    b.apply("v", [], base + 26 * MIN + 40_000);
+    b.apply("v", [], base + 27 * MIN + 10_000);
+    const flats = (b.drain().writes.get("1m")?.get("X") ?? []).filter((x) => x.flat).map((x) => (x.ts - base) / MIN);
+    expect(flats).toEqual([26]);
+  });
+
+  it("restores a stored minute without vwap or trade count as unknown, not zero", () => {
+    const T = Date.parse("2024-03-05T10:00:00Z");
+    const b = new LiveBarBuilder();
+    b.setSymbol({ symbol: "X", calendar: "CRYPTO" });
+    b.restore({ clocks: { v: T + 2 * MIN + 10_000 }, symbols: [{ symbol: "X", source: "v", forming: null, grace: [], lastClose: 10, closedUntil: T + 2 * MIN, higherClosed: {} }] }, () => [
+      { ts: T, open: 10, high: 10, low: 10, close: 10, volume: 100, vwap: Number.NaN, trades: Number.NaN, flat: false },
+      { ts: T + MIN, open: 10, high: 10, low: 10, close: 10, volume: 100, vwap: 10, trades: 5, flat: false },
+    ]);
+    b.apply("v", [], T + 5 * MIN);
+    const bar = b.drain().writes.get("5m")!.get("X")![0]!;
+    expect(bar.volume).toBe(200);
+    expect(bar.vwap).toBeNaN();
+    expect(bar.trades).toBeNaN();
+  });
 });

@@ -22,8 +22,11 @@ import type { Tick } from "./tick";
  *   failover), the symbol's state restarts from that source's prints (stored bars are upserted).
  * - 5m..1d: the history path's aggregation step (BarAccumulator, the core of `aggregate`) over the
  *   closed 1m bars of the bucket — merged in O(1) as minutes close in order, recomputed when a late print
- *   changes an earlier minute — plus the forming minute for the forming bar. A higher bar closes when the clock passes the bucket's end
- *   or the session's close, whichever is first.
+ *   changes an earlier minute — plus the forming minute for the forming bar. Flat minutes carry no print,
+ *   so they do not shape a higher bar that has a traded minute (its open is its first print, as in the
+ *   history path); a bucket with only flat minutes is a flat bar. A higher bar closes when the clock
+ *   passes the bucket's end or the session's close, whichever is first — every such bucket, however far
+ *   one clock step jumps.
  */
 export interface LiveBarBuilderOptions {
   graceMs?: number;
@@ -130,12 +133,30 @@ interface SymbolState {
   touched: boolean;
 }
 
-/** The closed minutes of one higher bucket, merged in time order (up to and including lastTs). */
+/**
+ * The closed minutes of one higher bucket, merged in time order (up to and including lastTs): the traded
+ * minutes once there is one (flat: false), else the flat ones (flat: true).
+ */
 interface ClosedPart {
   bucket: number;
   acc: BarAccumulator;
   lastTs: number;
   flat: boolean;
+}
+
+/** Merge the next closed minute (in time order) of the part's bucket; see ClosedPart. */
+function addToPart(cp: ClosedPart, m: MinuteBar): void {
+  cp.lastTs = m.ts;
+  if (m.flat) {
+    if (cp.flat) addMinute(cp.acc, m);
+    return;
+  }
+  if (cp.flat) {
+    // The first traded minute: the flats before it were placeholders at the previous close.
+    cp.acc.reset(cp.bucket, m.open, m.high, m.low);
+    cp.flat = false;
+  }
+  addMinute(cp.acc, m);
 }
 
 function newMinute(ts: number, t: Tick): MinuteBar {
@@ -414,11 +435,8 @@ export class LiveBarBuilder {
     for (const tf of this.higher) {
       const cp = st.closedPart.get(tf);
       if (!cp || cp.bucket !== bucketStart(b.ts, tf)) continue;
-      if (b.ts > cp.lastTs && status === "closed") {
-        addMinute(cp.acc, b);
-        cp.lastTs = b.ts;
-        cp.flat &&= b.flat;
-      } else st.closedPart.delete(tf);
+      if (b.ts > cp.lastTs && status === "closed") addToPart(cp, b);
+      else st.closedPart.delete(tf);
     }
     if (b.ts + MINUTE >= st.closedUntil) st.lastClose = st.day[st.day.length - 1]?.close ?? b.close;
   }
@@ -452,7 +470,10 @@ export class LiveBarBuilder {
   private fillFlats(st: SymbolState, until: number, byClock: boolean): void {
     // Unknown last price, or a print-driven close after a long silence (a gap unless the clock walked through it).
     if (!Number.isFinite(st.closedUntil) || !Number.isFinite(st.lastClose) || (!byClock && until - st.closedUntil > this.maxFlatGapMs)) {
-      st.closedUntil = Number.isFinite(st.closedUntil) ? Math.max(st.closedUntil, until) : until;
+      const next = Number.isFinite(st.closedUntil) ? Math.max(st.closedUntil, until) : until;
+      // A gap is state too: a snapshot must carry it, or a restart would fill it with flats.
+      if (next !== st.closedUntil) st.touched = true;
+      st.closedUntil = next;
       return;
     }
     for (let m = st.closedUntil; m < until; m += MINUTE) {
@@ -476,22 +497,25 @@ export class LiveBarBuilder {
       if (st.forming && st.forming.ts + MINUTE <= now) this.closeForming(st, walked ? due : st.forming.ts + MINUTE, true);
       else if (!st.forming && Number.isFinite(st.closedUntil) && st.closedUntil < due) {
         if (walked) this.fillFlats(st, due, true);
-        else st.closedUntil = due;
-      }
-      for (const tf of this.higher) {
-        const cur = st.forming?.ts ?? st.day[st.day.length - 1]?.ts;
-        if (cur === undefined) continue;
-        // Close every higher bucket (up to the current one) whose time has come.
-        const hb = bucketStart(cur, tf);
-        const last = st.higherClosed.get(tf) ?? Number.NEGATIVE_INFINITY;
-        if (hb > last && higherBucketCloseTime(st.calendar, tf, hb) <= now) this.closeHigher(st, tf, hb);
         else {
-          // A previous bucket that is due (the symbol went quiet before its end).
-          const prevDay = st.day[st.day.length - 1];
-          if (prevDay) {
-            const pb = bucketStart(prevDay.ts, tf);
-            if (pb > last && pb !== hb && higherBucketCloseTime(st.calendar, tf, pb) <= now) this.closeHigher(st, tf, pb);
-          }
+          st.closedUntil = due;
+          st.touched = true; // a gap: see fillFlats
+        }
+      }
+      // Close every higher bucket with minutes after the last closed one whose time has come, in order
+      // (one clock step can pass several: a feed's hiccup, a fast replay's stall, an outage over midnight).
+      for (const tf of this.higher) {
+        const last = st.higherClosed.get(tf) ?? Number.NEGATIVE_INFINITY;
+        for (let i = lowerBound(st.day, Number.isFinite(last) ? last + TIMEFRAME_MS[tf] : last); i < st.day.length; ) {
+          const hb = bucketStart(st.day[i]!.ts, tf);
+          if (higherBucketCloseTime(st.calendar, tf, hb) > now) break;
+          this.closeHigher(st, tf, hb);
+          i = lowerBound(st.day, hb + TIMEFRAME_MS[tf]);
+        }
+        const f = st.forming;
+        if (f) {
+          const hb = bucketStart(f.ts, tf);
+          if (hb > (st.higherClosed.get(tf) ?? Number.NEGATIVE_INFINITY) && higherBucketCloseTime(st.calendar, tf, hb) <= now) this.closeHigher(st, tf, hb);
         }
       }
       this.trimDay(st, now);
@@ -520,12 +544,8 @@ export class LiveBarBuilder {
     const first = st.day[i0]!;
     const acc = new BarAccumulator();
     acc.reset(bucket, first.open, first.high, first.low);
-    let flat = true;
-    for (let i = i0; i < i1; i++) {
-      addMinute(acc, st.day[i]!);
-      flat &&= st.day[i]!.flat;
-    }
-    const cp: ClosedPart = { bucket, acc, lastTs: st.day[i1 - 1]!.ts, flat };
+    const cp: ClosedPart = { bucket, acc, lastTs: first.ts, flat: true };
+    for (let i = i0; i < i1; i++) addToPart(cp, st.day[i]!);
     st.closedPart.set(tf, cp);
     return cp;
   }
@@ -535,11 +555,12 @@ export class LiveBarBuilder {
     const cp = this.closedPartOf(st, tf, bucket);
     const f = st.forming;
     if (!withForming || !f || f.ts < bucket || f.ts >= bucket + TIMEFRAME_MS[tf]) return cp ? accBar(cp.acc, cp.flat) : null;
+    // The forming minute always has a print: flat closed minutes before it do not count (see addToPart).
     const acc = this.scratch;
-    if (cp) acc.copyFrom(cp.acc);
+    if (cp && !cp.flat) acc.copyFrom(cp.acc);
     else acc.reset(bucket, f.open, f.high, f.low);
     addMinute(acc, f);
-    return accBar(acc, (cp?.flat ?? true) && f.flat);
+    return accBar(acc, false);
   }
 
   /** Drop closed minutes that no open higher bucket and no grace window needs any more. */
@@ -658,7 +679,8 @@ export class LiveBarBuilder {
           day.push({ ...g });
         } else {
           const vol = b.volume;
-          const pv = Number.isFinite(b.vwap) ? b.vwap * vol : 0;
+          // Unknown vwap (a vendor without it) stays unknown for the higher bars, not 0.
+          const pv = Number.isFinite(b.vwap) ? b.vwap * vol : vol > 0 ? Number.NaN : 0;
           day.push({ ts: b.ts, open: b.open, high: b.high, low: b.low, close: b.close, volume: vol, pv, trades: b.trades, flat: b.flat, firstTs: b.ts, lastTs: b.ts + MINUTE - 1 });
         }
       }

@@ -76,7 +76,7 @@ async function loadDayMinutes(symbols: string[], from: number): Promise<Map<stri
   for (const r of rows) {
     let a = out.get(r.symbol);
     if (!a) out.set(r.symbol, (a = []));
-    a.push({ ts: r.t, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume, vwap: r.vwap ?? Number.NaN, trades: r.trades === null ? 0 : Number(r.trades), flat: r.source.endsWith(":flat") });
+    a.push({ ts: r.t, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume, vwap: r.vwap ?? Number.NaN, trades: r.trades === null ? Number.NaN : Number(r.trades), flat: r.source.endsWith(":flat") });
   }
   return out;
 }
