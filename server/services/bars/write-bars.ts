@@ -31,6 +31,11 @@ export interface WriteBarsOptions {
   trusted?: boolean;
   /** Rebuild higher timeframes from these bars (default true). */
   rollup?: boolean;
+  /**
+   * Replace a stored row only when its source is one of these (default: any row). A replay passes its
+   * own source: it fills what is not stored and never rewrites a vendor's or a live feed's bars.
+   */
+  replaceSources?: readonly string[];
 }
 
 export interface WriteBarsResult {
@@ -177,9 +182,11 @@ export async function writeBars(opts: WriteBarsOptions): Promise<WriteBarsResult
                volume = excluded.volume, vwap = excluded.vwap, trades = excluded.trades, source = excluded.source
              where (b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.source)
                    is distinct from (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume, excluded.vwap, excluded.trades, excluded.source)
+                   ${opts.replaceSources ? "and b.source = any($1::text[])" : ""}
              returning b.symbol, b.ts)
            select symbol, (extract(epoch from min(ts)) * 1000)::text as lo, (extract(epoch from max(ts)) * 1000)::text as hi, count(*)::int as n
            from up group by symbol`,
+          opts.replaceSources ? [tx.array([...opts.replaceSources])] : [],
         );
         result.path.upsert = count(stale);
         result.rowsOut += changed.reduce((a, r) => a + Number((r as unknown as { n: number }).n), 0);

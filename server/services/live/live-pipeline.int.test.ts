@@ -13,6 +13,7 @@ import { createSimulator } from "@/lib/sim";
 import { db } from "@/server/db";
 import { createRedis } from "@/server/redis";
 import { barView } from "@/server/services/bars/rollup-bars";
+import { writeBars } from "@/server/services/bars/write-bars";
 import { upsertSymbols } from "@/server/services/market/upsert-symbols";
 import { SIM_CONFIG } from "@/server/services/providers/get-history-provider";
 import { BAR_BUILDER_GROUP, liveKeys } from "./keys";
@@ -65,6 +66,7 @@ async function storedBars(symbol: string, tf: Timeframe, from: number, to: numbe
     order by ts`;
 }
 
+/** The stored bars of `symbol` over [from, to) are those built offline from `ticks`: the replay's 1m bars and their rollups. */
 async function expectStoredEqualsOffline(symbol: string, ticks: Tick[], from: number, to: number): Promise<void> {
   const ref = barsFromTicks(ticks, "NYSE");
   for (const tf of TFS) {
@@ -75,7 +77,7 @@ async function expectStoredEqualsOffline(symbol: string, ticks: Tick[], from: nu
       expect(row.t).toBe(r.ts[i]);
       expect([row.open, row.high, row.low, row.close, row.volume, Number(row.trades)]).toEqual([r.open[i], r.high[i], r.low[i], r.close[i], r.volume[i], r.trades[i]]);
       expect(row.vwap!).toBeCloseTo(r.vwap[i]!, 8);
-      expect(row.source).toBe("live");
+      expect(row.source).toBe(tf === "1m" ? "replay" : "rollup");
     });
   }
 }
@@ -88,7 +90,7 @@ async function drained(r: Redis, prefix: string): Promise<boolean> {
 
 beforeAll(async () => {
   // History provider "csv": fed here by live prints only, so the universe updater has nothing to fetch for them.
-  await upsertSymbols(["SIM0101", "SIM0102", "SIM0103", "SIM0104"].map((symbol) => ({ symbol, assetClass: "stock", provider: "csv" })));
+  await upsertSymbols(["SIM0101", "SIM0102", "SIM0103", "SIM0104", "SIM0105"].map((symbol) => ({ symbol, assetClass: "stock", provider: "csv" })));
 });
 
 afterAll(async () => {
@@ -106,11 +108,20 @@ describe("live pipeline", () => {
     const commands = client();
     const writer = new TickWriter({ redis: commands, key: keys.ticks(0) });
     const ac = new AbortController();
+    // SIM0105's first 30 minutes are already stored, from a vendor whose vwap and trade counts differ.
+    const vendor = barsFromTicks(simTicks("SIM0105", from, from + 30 * 60_000), "NYSE").get("1m")!;
+    for (let i = 0; i < vendor.length; i++) {
+      vendor.vwap[i] = vendor.low[i]!;
+      vendor.trades[i] = 1_000 + i;
+    }
+    await writeBars({ timeframe: "1m", source: "csv", batches: [{ symbol: "SIM0105", bars: vendor, assetClass: "stock" }] });
+    const vendor5m = await storedBars("SIM0105", "5m", from, from + 30 * 60_000);
     const builder = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 200 });
     const replay = new ReplayCollector({ from, to, speed: 1000, sim, intervalMs: 10 });
     await replay.setSymbols([
       { symbol: "SIM0101", simIndex: 100 },
       { symbol: "SIM0102", simIndex: 101 },
+      { symbol: "SIM0105", simIndex: 104 },
     ] as never);
     await replay.start((ticks, clock) => writer.push("replay", ticks, clock));
     await waitFor(async () => replay.done, 30_000, "replay to finish");
@@ -120,7 +131,14 @@ describe("live pipeline", () => {
     await builder;
 
     for (const s of ["SIM0101", "SIM0102"]) await expectStoredEqualsOffline(s, simTicks(s, from, to), from, to);
-    expect(replay.emitted).toBe(simTicks("SIM0101", from, to).length + simTicks("SIM0102", from, to).length);
+    expect(replay.emitted).toBe(["SIM0101", "SIM0102", "SIM0105"].reduce((n, s) => n + simTicks(s, from, to).length, 0));
+    // A replay fills what is not stored and leaves the vendor's bars (and their rollups) as they were.
+    const m1 = await storedBars("SIM0105", "1m", from, to);
+    expect(m1.length).toBe(90);
+    m1.slice(0, 30).forEach((row, i) => expect([row.source, row.vwap, Number(row.trades)]).toEqual(["csv", vendor.vwap[i], vendor.trades[i]]));
+    const rest = barsFromTicks(simTicks("SIM0105", from + 30 * 60_000, to), "NYSE").get("1m")!;
+    m1.slice(30).forEach((row, i) => expect([row.t, row.source, row.close, Number(row.trades)]).toEqual([rest.ts[i], "replay", rest.close[i], rest.trades[i]]));
+    expect(await storedBars("SIM0105", "5m", from, from + 30 * 60_000)).toEqual(vendor5m);
 
     // The per-symbol event stream ends with the last minute closed and valid events throughout.
     const last = (await commands.xrevrange(keys.bars("SIM0101"), "+", "-", "COUNT", 1))[0]!;

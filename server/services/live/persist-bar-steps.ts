@@ -15,7 +15,12 @@ export interface PersistJob {
   ackIds: string[];
   /** Asset class of each symbol with writes (the quality checks depend on it). */
   assetClasses: Record<string, string>;
+  /** Symbols whose bars in this step come from a replay (see persistBarSteps). */
+  replayed?: string[];
 }
+
+/** Where a replay's bars are stored: beside, never over, what a vendor or a live feed stored. */
+export const REPLAY_SOURCE = "replay";
 
 const REJECT_RULE: Record<TickReject["reason"], DqFinding["rule"]> = {
   late: "tick_late",
@@ -74,8 +79,10 @@ export async function persistBarSteps({ jobs, persist, commands, streamKey, stat
   const merged = new Map<Timeframe, Map<string, Map<number, StoredBar>>>();
   const rejects: TickReject[] = [];
   const assetClasses = new Map<string, string>();
+  const replayed = new Set<string>();
   for (const j of jobs) {
     for (const [s, a] of Object.entries(j.assetClasses)) assetClasses.set(s, a);
+    for (const s of j.replayed ?? []) replayed.add(s);
     for (const [tf, bySym] of j.writes) {
       let t = merged.get(tf);
       if (!t) merged.set(tf, (t = new Map()));
@@ -89,17 +96,24 @@ export async function persistBarSteps({ jobs, persist, commands, streamKey, stat
   }
   if (persist) {
     for (const [tf, bySym] of merged) {
-      for (const flat of [false, true]) {
+      for (const kind of ["live", "live:flat", REPLAY_SOURCE] as const) {
+        if (kind === REPLAY_SOURCE && tf !== "1m") continue;
         const batches = [...bySym]
+          .filter(([symbol]) => replayed.has(symbol) === (kind === REPLAY_SOURCE))
           .map(([symbol, bars]) => ({
             symbol,
-            bars: columnsFromBars([...bars.values()].filter((b) => b.flat === flat).sort((a, b) => a.ts - b.ts)),
+            bars: columnsFromBars([...bars.values()].filter((b) => b.flat === (kind === "live:flat")).sort((a, b) => a.ts - b.ts)),
             assetClass: assetClasses.get(symbol),
           }))
           .filter((b) => b.bars.length > 0);
         if (batches.length === 0) continue;
-        // Bars are built from prints of one provider per symbol; the source names the live path.
-        await writeBars({ timeframe: tf, source: flat ? "live:flat" : "live", batches, rollup: false });
+        // Bars are built from prints of one provider per symbol; the source names the live path. A replay
+        // (stored history or the simulator, streamed as if live) only adds 1m bars where none are stored
+        // (a vendor's bar rebuilt from four prints would lose its vwap and trade count), no flat ones
+        // (its silent minutes are the stored history's own gaps), and its higher bars are the history
+        // path's rollups of what is stored then.
+        if (kind === REPLAY_SOURCE) await writeBars({ timeframe: tf, source: kind, batches, replaceSources: [REPLAY_SOURCE] });
+        else await writeBars({ timeframe: tf, source: kind, batches, rollup: false });
       }
     }
     const findings = rejectFindings(rejects);

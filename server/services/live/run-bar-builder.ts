@@ -96,6 +96,9 @@ const CLOSE_YIELD_MS = 2;
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+/** The replay collector's sources: "replay:<request id>" (and "replay" where a test or bench feeds one). */
+const isReplaySource = (source: string | null) => source !== null && (source === "replay" || source.startsWith("replay:"));
+
 type XReadReply = [string, [string, string[]][]][] | null;
 
 export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
@@ -283,7 +286,8 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       opts.onStep?.(step, raw.length);
       const assetClasses: Record<string, string> = {};
       for (const bySym of step.writes.values()) for (const sym of bySym.keys()) assetClasses[sym] ??= symbols.get(sym)?.assetClass ?? "stock";
-      const done = store.store({ writes: step.writes, rejects: step.rejects, snapshot: builder.snapshot(step.events.keys()), ackIds: [...entries.map((e) => e.id), ...bad], assetClasses });
+      const replayed = Object.keys(assetClasses).filter((sym) => isReplaySource(builder.sourceOf(sym)));
+      const done = store.store({ writes: step.writes, rejects: step.rejects, snapshot: builder.snapshot(step.events.keys()), ackIds: [...entries.map((e) => e.id), ...bad], assetClasses, replayed });
       const before = stored;
       stored = done.then(
         async () => {

@@ -120,14 +120,19 @@ export async function runCollectors(opts: RunCollectorsOptions): Promise<void> {
       loadBars: (symbol, from, to) => getBars({ symbol, timeframe: "1m", from, to, adjusted: false, limit: 5_000 }),
       onDone: () => log.info({ id: req.id, prints: collector.emitted }, "replay finished"),
     });
-    const syms: ReplaySymbol[] = req.symbols.map((s) => {
+    // A symbol a vendor streams live keeps its feed: a replay taking it over would restart its bars
+    // from the replay's prints and drop the live feed's (one feed per symbol, see the bar builder).
+    const live = new Set([...streamed].filter(([p]) => p !== "replay").flatMap(([, list]) => list));
+    const skipped = req.symbols.filter((s) => live.has(s));
+    if (skipped.length > 0) log.warn({ id: req.id, skipped }, "replay leaves out symbols streamed live");
+    const syms: ReplaySymbol[] = req.symbols.filter((s) => !live.has(s)).map((s) => {
       const mm = /^SIM(\d{4,})$/.exec(s);
       const idx = mm ? Number(mm[1]) - 1 : -1;
       return idx >= 0 && idx < SIM_CONFIG.symbols ? { symbol: s, simIndex: idx } : { symbol: s };
     });
     await collector.setSymbols(syms);
-    streamed.set("replay", req.symbols);
-    const info = () => ({ replay: { id: req.id, from: req.from, to: req.to, speed: req.speed, symbols: req.symbols, clock: collector.clock(), done: collector.done } });
+    streamed.set("replay", syms.map((x) => x.symbol));
+    const info = () => ({ replay: { id: req.id, from: req.from, to: req.to, speed: req.speed, symbols: syms.map((x) => x.symbol), skipped, clock: collector.clock(), done: collector.done } });
     replay = { req, collector, info };
     collectors.set("replay", collector);
     unsub.push(collector.onStatus((s) => publishStatus(s, info())));
