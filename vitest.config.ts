@@ -12,7 +12,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["{lib,server,db,workers,scripts,components}/**/*.test.ts"],
+          include: ["{lib,server,db,workers,scripts,components,app}/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
         },

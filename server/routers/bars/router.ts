@@ -59,9 +59,11 @@ export const barsRouter = router({
    * recent bar events), then throttled updates (changed bars, latest per ts). Every message is
    * tracked by its bar-event stream id, so a reconnect resumes after the last one without gaps.
    */
-  live: authedProcedure.input(ZLiveBarsInput).subscription(async function* ({ input, signal }) {
-    for await (const { id, message } of streamLiveBars({ ...input, signal })) {
-      yield tracked(id, ZLiveBarsMessage.parse(message));
-    }
+  live: authedProcedure.input(ZLiveBarsInput).subscription(async ({ input, signal }) => {
+    // Opened (symbol checked) before the first event, so failures go through the error middleware.
+    const stream = await streamLiveBars({ ...input, signal });
+    return (async function* () {
+      for await (const { id, message } of stream) yield tracked(id, ZLiveBarsMessage.parse(message));
+    })();
   }),
 });

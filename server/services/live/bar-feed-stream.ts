@@ -54,13 +54,23 @@ export interface StreamLiveBarsOptions {
 /** `gen` counts snapshots: items of an older generation (queued before a re-snapshot) are dropped. */
 type Item = { type: "message"; gen: number; id: string; message: LiveBarsMessage } | { type: "reset"; reason: string };
 
+export type LiveBarsStream = AsyncGenerator<{ id: string; message: LiveBarsMessage }>;
+
 /**
  * A browser's live bars of (symbol, timeframe): a snapshot (unless resuming), then throttled updates,
  * each with the stream entry id to resume after. Ends when `signal` aborts.
+ *
+ * The symbol is checked before the stream is returned: an AppError thrown here reaches the tRPC
+ * error middleware (NOT_FOUND, which the SSE client does not retry), while one thrown inside the
+ * generator would only reach the client as a retryable INTERNAL_SERVER_ERROR.
  */
-export async function* streamLiveBars(opts: StreamLiveBarsOptions): AsyncGenerator<{ id: string; message: LiveBarsMessage }> {
+export async function streamLiveBars(opts: StreamLiveBarsOptions): Promise<LiveBarsStream> {
   const [known] = await db().select({ symbol: symbols.symbol }).from(symbols).where(eq(symbols.symbol, opts.symbol));
   if (!known) throw new AppError("NOT_FOUND", { userMessage: `${opts.symbol} is not in the universe` });
+  return liveBars(opts);
+}
+
+async function* liveBars(opts: StreamLiveBarsOptions): LiveBarsStream {
   const hub = opts.hub ?? barFeedHub();
   const intervalMs = opts.intervalMs ?? throttleIntervalMs(serverEnv().LIVE_MAX_UPDATES_PER_S);
   const q = new FeedQueue<Item>();

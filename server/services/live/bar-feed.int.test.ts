@@ -11,7 +11,7 @@ import type { FeedBar } from "./bar-feed-merge";
 import { streamLiveBars, type LiveBarsMessage } from "./bar-feed-stream";
 import { BAR_EVENTS_MAXLEN, liveKeys } from "./keys";
 
-const SYMS = ["LIVEFEED1", "LIVEFEED2", "LIVEFEED3", "LIVEFEED4", "LIVEFEED5", "LIVEFEED6"] as const;
+const SYMS = ["LIVEFEED1", "LIVEFEED2", "LIVEFEED3", "LIVEFEED4", "LIVEFEED5", "LIVEFEED6", "LIVEFEED7"] as const;
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 2, 14, 30);
 
@@ -161,7 +161,7 @@ describe("bars.live (tRPC subscription over the bar-event streams)", () => {
 
     // Session 1 (service, unthrottled).
     const ac1 = new AbortController();
-    const s1 = streamLiveBars({ symbol: S, timeframe: "1m", limit: 100, signal: ac1.signal, intervalMs: 0 })[Symbol.asyncIterator]();
+    const s1 = (await streamLiveBars({ symbol: S, timeframe: "1m", limit: 100, signal: ac1.signal, intervalMs: 0 }))[Symbol.asyncIterator]();
     const snap = await next(s1);
     expect(snap.id).toBe(all[0]);
     take(snap);
@@ -178,7 +178,7 @@ describe("bars.live (tRPC subscription over the bar-event streams)", () => {
 
     // Session 2 resumes (no snapshot) and also gets what comes after it reconnected.
     const ac2 = new AbortController();
-    const s2 = streamLiveBars({ symbol: S, timeframe: "1m", limit: 100, lastEventId: checkpointId, signal: ac2.signal, intervalMs: 0 })[Symbol.asyncIterator]();
+    const s2 = (await streamLiveBars({ symbol: S, timeframe: "1m", limit: 100, lastEventId: checkpointId, signal: ac2.signal, intervalMs: 0 }))[Symbol.asyncIterator]();
     const firstResumed = await next(s2);
     expect(firstResumed.message.kind).toBe("update");
     take(firstResumed);
@@ -234,7 +234,7 @@ describe("bars.live (tRPC subscription over the bar-event streams)", () => {
     await redis().xtrim(key, "MAXLEN", 1); // exact trim: `old` and the next entry are gone
 
     const ac = new AbortController();
-    const it = streamLiveBars({ symbol: S, timeframe: "1m", limit: 10, lastEventId: old, signal: ac.signal, intervalMs: 0 })[Symbol.asyncIterator]();
+    const it = (await streamLiveBars({ symbol: S, timeframe: "1m", limit: 10, lastEventId: old, signal: ac.signal, intervalMs: 0 }))[Symbol.asyncIterator]();
     const m = await next(it);
     expect(m.message).toMatchObject({ kind: "snapshot", reason: expect.stringMatching(/trimmed/), bars: [{ ts: T0, close: 3 }] });
 
@@ -245,6 +245,27 @@ describe("bars.live (tRPC subscription over the bar-event streams)", () => {
     expect(u.id).toBe(good);
     expect(u.message).toMatchObject({ kind: "update", bars: [{ close: 4 }] });
     ac.abort();
+  });
+
+  it("a resume id newer than the stream gets a fresh snapshot; other subscribers of the symbol stay live", async () => {
+    const S = SYMS[6];
+    await xadd(S, [bar("1m", T0, 1)]);
+    const acA = new AbortController();
+    const acB = new AbortController();
+    // Both open together, so the bogus resume id is the first follower of the symbol.
+    const [a, b] = await Promise.all([
+      streamLiveBars({ symbol: S, timeframe: "1m", limit: 10, lastEventId: "9999999999999-0", signal: acA.signal, intervalMs: 0 }),
+      streamLiveBars({ symbol: S, timeframe: "1m", limit: 10, signal: acB.signal, intervalMs: 0 }),
+    ]);
+    const itA = a[Symbol.asyncIterator]();
+    const itB = b[Symbol.asyncIterator]();
+    const [mA, mB] = await Promise.all([next(itA), next(itB)]);
+    expect(mA.message).toMatchObject({ kind: "snapshot", reason: expect.stringMatching(/newer than the stream/), bars: [{ ts: T0, close: 1 }] });
+    expect(mB.message).toMatchObject({ kind: "snapshot", reason: null });
+    const id = await xadd(S, [bar("1m", T0, 2)]);
+    for (const it of [itA, itB]) expect(await next(it)).toMatchObject({ id, message: { kind: "update", bars: [{ close: 2 }] } });
+    acA.abort();
+    acB.abort();
   });
 
   it("fans out many subscribers over one blocking Redis connection", async () => {

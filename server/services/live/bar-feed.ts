@@ -4,7 +4,7 @@ import { serverEnv } from "../../env";
 import { logger } from "../../logger";
 import { createRedis } from "../../redis";
 import { redis } from "../../db";
-import { compareStreamIds, parseEntries, ZERO_ID, type FeedEntry, type RawStreamEntry } from "./bar-feed-merge";
+import { compareStreamIds, isStreamId, parseEntries, ZERO_ID, type FeedEntry, type RawStreamEntry } from "./bar-feed-merge";
 import { liveKeys } from "./keys";
 
 /**
@@ -17,10 +17,13 @@ import { liveKeys } from "./keys";
  * 1. the follower is registered first (hub entries that arrive meanwhile are buffered);
  * 2. it catches up with XRANGE (afterId, +] (paged) on the command connection;
  * 3. the buffer is drained, keeping only ids above the last delivered one; then it is live.
- * The hub's cursor for a symbol is always an id it has read, so 2 reaches at least that cursor and
- * 1 + 2 cover everything after afterId (no gap); the id filter removes the overlap (no duplicate).
- * If entries after afterId were trimmed away (MAXLEN) or the stream was recreated, `onReset` is
- * called instead: the caller must start over from a fresh snapshot.
+ * A symbol's shared cursor never comes from a client: a new group stays out of the XREAD until the
+ * first catch-up (XINFO + XRANGE in one MULTI) gives it the stream's real last id; after that it is
+ * always an id the hub has read. Every later catch-up runs after that MULTI on the same connection,
+ * so 2 reaches at least the cursor and 1 + 2 cover everything after afterId (no gap); the id filter
+ * removes the overlap (no duplicate). If entries after afterId were trimmed away (MAXLEN), the stream
+ * was recreated or afterId is newer than anything the stream holds, `onReset` is called for that
+ * follower only: the caller must start over from a fresh snapshot.
  */
 export interface FollowHandlers {
   /** A batch of entries, ids ascending, all > the previous batch's. */
@@ -37,8 +40,10 @@ interface Follower extends FollowHandlers {
 }
 
 interface SymbolGroup {
+  symbol: string;
   key: string;
-  cursor: string;
+  /** XREAD position: the stream's last id when the group was set up, then the last id read; null = not known yet (left out of the XREAD). */
+  cursor: string | null;
   followers: Set<Follower>;
 }
 
@@ -92,11 +97,10 @@ export class BarFeedHub {
     const f: Follower = { ...handlers, lastId: afterId, catchingUp: true, buffer: [], closed: false };
     let g = this.groups.get(symbol);
     if (!g) {
-      g = { key: this.keys.bars(symbol), cursor: afterId, followers: new Set() };
+      // Joins the XREAD once its first catch-up has read the stream's last id (see catchUp).
+      g = { symbol, key: this.keys.bars(symbol), cursor: null, followers: new Set() };
       this.groups.set(symbol, g);
-      this.dirty = true;
       this.start();
-      void this.interrupt();
     }
     g.followers.add(f);
     void this.catchUp(g, f);
@@ -148,12 +152,12 @@ export class BarFeedHub {
   private async loop(): Promise<void> {
     const reader = this.opts.reader;
     while (!this.closed) {
-      if (this.groups.size === 0) {
+      const groups = [...this.groups.values()].filter((g): g is SymbolGroup & { cursor: string } => g.cursor !== null);
+      if (groups.length === 0) {
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = null;
         continue;
       }
-      const groups = [...this.groups.values()];
       this.dirty = false;
       let res: [string, RawStreamEntry[]][] | null;
       try {
@@ -209,10 +213,12 @@ export class BarFeedHub {
         .exec();
       const [infoErr, info] = first?.[0] ?? [null, null];
       const [rangeErr, range] = first?.[1] ?? [null, null];
+      const noStream = infoErr !== null && /no such key/i.test(String(infoErr));
+      if (g.cursor === null && (!infoErr || noStream)) this.setCursor(g, noStream ? ZERO_ID : lastGeneratedId(info as unknown[]));
       if (rangeErr) throw rangeErr;
       if (infoErr) {
         // No stream yet: nothing to catch up with, unless the client had seen entries of a stream that is gone.
-        if (!/no such key/i.test(String(infoErr))) throw infoErr;
+        if (!noStream) throw infoErr;
         if (f.lastId !== ZERO_ID) return this.reset(f, "the bar event stream no longer exists");
       } else {
         const gap = gapReason(info as unknown[], f.lastId);
@@ -242,6 +248,15 @@ export class BarFeedHub {
     if (buffered.length) this.deliver(f, buffered);
   }
 
+  /** A new group's first position: the stream's last id read atomically with a catch-up, so it joins the XREAD without a gap. */
+  private setCursor(g: SymbolGroup, id: string): void {
+    g.cursor = id;
+    if (this.groups.get(g.symbol) !== g) return; // unfollowed meanwhile
+    this.dirty = true;
+    this.start();
+    void this.interrupt();
+  }
+
   private reset(f: Follower, reason: string): void {
     if (f.closed) return;
     f.closed = true;
@@ -263,7 +278,7 @@ function gapReason(info: unknown[], afterId: string): string | null {
     return i >= 0 ? info[i + 1] : undefined;
   };
   const lastGenerated = field("last-generated-id");
-  if (typeof lastGenerated === "string" && compareStreamIds(afterId, lastGenerated) > 0) return "the stream was recreated";
+  if (typeof lastGenerated === "string" && compareStreamIds(afterId, lastGenerated) > 0) return "the last event id is newer than the stream (stream recreated or invalid id)";
   const maxDeleted = field("max-deleted-entry-id");
   if (typeof maxDeleted === "string" && compareStreamIds(maxDeleted, afterId) > 0) return "entries after the last event id were deleted";
   const length = Number(field("length") ?? 0);
@@ -272,6 +287,13 @@ function gapReason(info: unknown[], afterId: string): string | null {
   const firstId = (field("recorded-first-entry-id") as string | undefined) ?? firstEntry?.[0];
   if (added > length && typeof firstId === "string" && compareStreamIds(firstId, afterId) > 0) return "entries after the last event id were trimmed";
   return null;
+}
+
+/** The stream's last id (XINFO STREAM last-generated-id): every entry added later has a greater id. */
+function lastGeneratedId(info: unknown[]): string {
+  const i = info.indexOf("last-generated-id");
+  const id = i >= 0 ? info[i + 1] : undefined;
+  return typeof id === "string" && isStreamId(id) ? id : ZERO_ID;
 }
 
 function sleep(ms: number): Promise<void> {

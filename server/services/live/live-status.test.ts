@@ -49,4 +49,23 @@ describe("summarizeLiveStatus", () => {
     expect(summarizeLiveStatus(hash, NOW, 10_000, "AAPL")).toMatchObject({ overall: "disconnected", reason: "no live feed streams AAPL", symbolListed: false });
     expect(summarizeLiveStatus(hash, NOW, 10_000).collectors[0]).not.toHaveProperty("symbols");
   });
+
+  it("for one symbol, only the collectors that stream it are judged; the overall status still judges them all", () => {
+    const hash = {
+      replay: collector({ symbols: ["SIM0101"] }),
+      binance: collector({ provider: "binance", state: "connecting", breaker: "open", symbols: ["BTCUSDT"] }),
+      builder: builder(),
+    };
+    // An unrelated feed in trouble neither delays SIM0101 nor shows up in its reason.
+    expect(summarizeLiveStatus(hash, NOW, 10_000, "SIM0101")).toMatchObject({ overall: "live", reason: null, symbolCovered: true });
+    expect(summarizeLiveStatus(hash, NOW, 10_000, "BTCUSDT")).toMatchObject({ overall: "delayed", reason: "binance: connecting, breaker open", symbolCovered: true });
+    expect(summarizeLiveStatus(hash, NOW, 10_000)).toMatchObject({ overall: "delayed", reason: "binance: connecting, breaker open" });
+    // Every collector is still listed, whatever was asked.
+    expect(summarizeLiveStatus(hash, NOW, 10_000, "SIM0101").collectors.map((c) => c.provider)).toEqual(["binance", "replay"]);
+    // A symbol carried by two feeds is delayed when one of them is in trouble.
+    const both = { ...hash, binance: collector({ provider: "binance", breaker: "half-open", symbols: ["BTCUSDT", "SIM0101"] }) };
+    expect(summarizeLiveStatus(both, NOW, 10_000, "SIM0101")).toMatchObject({ overall: "delayed", reason: "binance: live, breaker half-open" });
+    // The builder still counts for every symbol.
+    expect(summarizeLiveStatus({ ...hash, builder: builder({ state: "stopped" }) }, NOW, 10_000, "SIM0101")).toMatchObject({ overall: "disconnected", reason: "the bar builder is not running" });
+  });
 });

@@ -73,12 +73,14 @@ export async function getLiveStatus(opts: { now?: number; staleAfterMs?: number;
   return summarizeLiveStatus(hash, now, staleAfterMs, opts.symbol);
 }
 
-/** Pure: the status hash (field → JSON) as a verdict at `now`. */
+/**
+ * Pure: the status hash (field → JSON) as a verdict at `now`: over every collector, or, for one
+ * symbol, over the collectors that stream it only (`collectors` always lists them all).
+ */
 export function summarizeLiveStatus(hash: Record<string, string>, now: number, staleAfterMs: number, symbol?: string): TLiveStatus {
   const collectors: TCollectorStatus[] = [];
-  let symbolCovered = false;
-  /** A collector that lists the symbol but is not streaming it now (down or stopped). */
-  let listedBy: TCollectorStatus | null = null;
+  /** The collectors whose subscriptions list the symbol (whatever their state): the only ones that matter for it. */
+  const feeding: TCollectorStatus[] = [];
   let builder: TLiveStatus["builder"] = null;
   for (const [field, json] of Object.entries(hash)) {
     let value: unknown;
@@ -115,24 +117,27 @@ export function summarizeLiveStatus(hash: Record<string, string>, now: number, s
     const { symbols: streamed, ...rest } = c.data;
     const effectiveState = stale ? "disconnected" : c.data.state;
     const status = { ...rest, effectiveState, stale, ageMs };
-    if (symbol && streamed?.includes(symbol)) {
-      if (effectiveState !== "disconnected" && effectiveState !== "stopped") symbolCovered = true;
-      else listedBy ??= status;
-    }
+    if (symbol && streamed?.includes(symbol)) feeding.push(status);
     collectors.push(status);
   }
   collectors.sort((a, b) => a.provider.localeCompare(b.provider));
-  const v = verdict(collectors, builder);
-  // For one symbol: live only if an active collector streams it.
+  if (!symbol) return { now, ...verdict(collectors, builder), staleAfterMs, collectors, builder, symbol: null, symbolCovered: null, symbolListed: null };
+  // For one symbol: judge only the collectors that stream it (an unrelated feed's trouble is not this symbol's).
+  feeding.sort((a, b) => a.provider.localeCompare(b.provider));
+  const symbolCovered = feeding.some(isActive);
   const { overall, reason } =
-    symbol && !symbolCovered && v.overall !== "disconnected"
-      ? { overall: "disconnected" as const, reason: listedBy ? `${listedBy.provider}, which streams ${symbol}, is ${listedBy.effectiveState}` : `no live feed streams ${symbol}` }
-      : v;
-  return { now, overall, reason, staleAfterMs, collectors, builder, symbol: symbol ?? null, symbolCovered: symbol ? symbolCovered : null, symbolListed: symbol ? symbolCovered || listedBy !== null : null };
+    feeding.length === 0
+      ? { overall: "disconnected" as const, reason: `no live feed streams ${symbol}` }
+      : !symbolCovered
+        ? { overall: "disconnected" as const, reason: `${feeding[0]!.provider}, which streams ${symbol}, is ${feeding[0]!.effectiveState}` }
+        : verdict(feeding, builder);
+  return { now, overall, reason, staleAfterMs, collectors, builder, symbol, symbolCovered, symbolListed: feeding.length > 0 };
 }
 
+const isActive = (c: TCollectorStatus) => c.effectiveState !== "disconnected" && c.effectiveState !== "stopped";
+
 function verdict(collectors: TCollectorStatus[], builder: TLiveStatus["builder"]): { overall: LiveOverall; reason: string | null } {
-  const active = collectors.filter((c) => c.effectiveState !== "disconnected" && c.effectiveState !== "stopped");
+  const active = collectors.filter(isActive);
   if (active.length === 0) return { overall: "disconnected", reason: collectors.length ? "no collector is connected" : "no collector is running" };
   if (!builder) return { overall: "disconnected", reason: "the bar builder is not running" };
   if (builder.stale || /^(stopped|disconnected|failed)$/.test(builder.effectiveState)) return { overall: "disconnected", reason: "the bar builder is not running" };

@@ -6,10 +6,12 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { CandlesChart } from "@/components/charts/candles-chart";
 import { IndicatorPicker } from "@/components/charts/indicator-picker";
 import { DEFAULT_CHART_INDICATORS, parseChartIndicators, type ChartIndicatorsValue } from "@/components/charts/indicator-series";
+import { formatChangePct, formatPrice } from "@/components/charts/chart-data";
 import { mergeLiveBars } from "@/components/charts/live-bars";
 import { LiveStatusBadge } from "@/components/live-status-badge";
 import { fmtInt, fmtUtc } from "@/components/ui/format";
 import { useTRPC, useTRPCClient } from "@/components/providers/trpc";
+import { changeVsPrevDailyClose, sessionDayOf } from "./day-change";
 import { useLiveBars } from "./use-live-bars";
 
 const TIMEFRAMES = ["1m", "5m", "15m", "1h", "4h", "1d"] as const;
@@ -52,7 +54,12 @@ export function SymbolView({ symbol }: { symbol: string }) {
   // Live: the forming candle and new candles from bars.live, merged over the loaded history by ts.
   const live = useLiveBars(symbol, timeframe, adjusted);
   const series = useMemo(() => (bars.isSuccess ? mergeLiveBars(history, live.bars) : history), [bars.isSuccess, history, live.bars]);
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = bars;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage, refetch } = bars;
+  // A snapshot sent again mid-stream after a long disconnect can start after the bars held: reload the
+  // history so the candles in between (stored meanwhile) are not missing.
+  useEffect(() => {
+    if (live.resyncs > 0) void refetch();
+  }, [live.resyncs, refetch]);
   const onNeedMore = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
@@ -66,7 +73,13 @@ export function SymbolView({ symbol }: { symbol: string }) {
     [preds.data, timeframe],
   );
   const last = series[series.length - 1];
-  const prev = series[series.length - 2];
+  // Change vs the previous daily close, as the watchlist shows it (adjusted daily closes; the newest
+  // segment's prices are the same raw or adjusted), whatever the chart's timeframe.
+  const sessionDay = last ? sessionDayOf(last.ts) : null;
+  const prevDay = useQuery(
+    trpc.market.bars.get.queryOptions({ symbol, timeframe: "1d", adjusted: true, limit: 1, to: sessionDay ?? 0 }, { enabled: sessionDay !== null }),
+  );
+  const dayChange = last && prevDay.data ? changeVsPrevDailyClose(last, prevDay.data.bars) : null;
 
   return (
     <div>
@@ -83,10 +96,16 @@ export function SymbolView({ symbol }: { symbol: string }) {
         <LiveStatusBadge symbol={symbol} streamConnected={live.connected} lastEvent={live.event} note={live.applies ? null : "adjusted view: live updates paused"} />
         {last ? (
           <span className="stat-value" data-testid="last-close">
-            {last.close.toFixed(2)}{" "}
-            {prev ? (
-              <span className={last.close >= prev.close ? "up" : "down"} style={{ fontSize: 13 }}>
-                {(((last.close - prev.close) / prev.close) * 100).toFixed(2)}%
+            {formatPrice(last.close)}{" "}
+            {dayChange ? (
+              <span
+                className={dayChange.changePct >= 0 ? "up" : "down"}
+                style={{ fontSize: 13 }}
+                title={`Change since the previous daily close (${formatPrice(dayChange.prevClose)})`}
+                data-testid="day-change"
+                data-value={dayChange.changePct}
+              >
+                {formatChangePct(dayChange.changePct)} <span className="muted">vs prev. close</span>
               </span>
             ) : null}
           </span>
