@@ -44,6 +44,8 @@ export function alpacaLiveDefaults(feed: AlpacaLiveOptions["feed"] = "iex"): WsP
     minSendIntervalMs: 0,
     pingIntervalMs: 10_000,
     staleAfterMs: 30_000,
+    // The delayed SIP feed runs 15 minutes behind.
+    feedDelayMs: feed === "delayed_sip" ? 15 * 60_000 : 0,
   };
 }
 

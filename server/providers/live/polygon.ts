@@ -122,5 +122,7 @@ export function createPolygonProtocol(opts: PolygonLiveOptions): WsProtocol {
 
 export function createPolygonLiveCollector(options: PolygonLiveOptions): WsCollector {
   if (!options.apiKey) throw new Error("polygon: apiKey is required for the live stream");
-  return new WsCollector(createPolygonProtocol(options), POLYGON_LIVE_DEFAULTS, options, [options.apiKey]);
+  // The delayed cluster (delayed.polygon.io, 15-minute plans) runs 15 minutes behind.
+  const delayed = /^delayed\./i.test(new URL(options.baseUrl ?? POLYGON_WS_URL).hostname);
+  return new WsCollector(createPolygonProtocol(options), { ...POLYGON_LIVE_DEFAULTS, feedDelayMs: delayed ? 15 * 60_000 : 0 }, options, [options.apiKey]);
 }

@@ -46,6 +46,8 @@ export interface LiveCollector {
   readonly provider: LiveProviderId;
   /** Most symbols one connection/account may subscribe (vendor limit); the rest are rejected. */
   readonly maxSubscriptions: number;
+  /** How far the feed's time runs behind real time (a delayed plan); its clock heartbeats are that far back too. */
+  readonly feedDelayMs?: number;
   /** Connect and keep connected (reconnect with backoff, resubscribe) until stop(). */
   start(sink: TickSink): Promise<void>;
   /** Replace the subscription set: subscribes added symbols and unsubscribes removed ones, no restart. */

@@ -69,6 +69,25 @@ describe("ws collector: sink and clock", () => {
     expect(rec.calls.length).toBe(n);
   });
 
+  it("runs a delayed feed's clock behind real time by its delay: prints and heartbeats alike", async () => {
+    const delay = 15 * 60_000;
+    const rec = recordingSink();
+    const c = make({ clockIntervalMs: 40, feedDelayMs: delay });
+    await c.setSymbols([{ symbol: "BTC-USD" }]);
+    await c.start(rec.sink);
+    await waitFor(() => fake.open("binance")[0]?.subscriptions.size === 1, "subscribed");
+    const printTs = Date.now() - delay + 500; // a print as a delayed plan sends it: 15 minutes old
+    fake.pushTrades("binance", [{ symbol: "BTCUSDT", price: 5, size: 1, ts: printTs, id: 7 }]);
+    await waitFor(() => rec.ticks().length === 1 && rec.calls.some((x) => x.ticks.length === 0), "a print and a heartbeat");
+    for (const call of rec.calls) {
+      expect(call.clock).toBeLessThanOrEqual(Date.now() - delay);
+      expect(call.clock).toBeGreaterThan(Date.now() - delay - 5_000);
+    }
+    // The print is within seconds of its clock (not 15 minutes behind it, which the builder would reject as late).
+    const withPrint = rec.calls.find((x) => x.ticks.length === 1)!;
+    expect(Math.abs(withPrint.clock - printTs)).toBeLessThan(5_000);
+  });
+
   it("survives a throwing sink and records it", async () => {
     const c = make();
     let calls = 0;
@@ -163,6 +182,11 @@ describe("createLiveCollector", () => {
     expect(createLiveCollector("alpaca", { keyId: "k", secretKey: "s" }).maxSubscriptions).toBe(30);
     expect(createLiveCollector("alpaca", { keyId: "k", secretKey: "s", feed: "sip" }).maxSubscriptions).toBe(10_000);
     expect(createLiveCollector("polygon", { apiKey: "p" }).provider).toBe("polygon");
+    // Delayed plans run 15 minutes behind: their clock does too.
+    expect(createLiveCollector("polygon", { apiKey: "p" }).feedDelayMs).toBe(0);
+    expect(createLiveCollector("polygon", { apiKey: "p", baseUrl: "wss://delayed.polygon.io" }).feedDelayMs).toBe(15 * 60_000);
+    expect(createLiveCollector("alpaca", { keyId: "k", secretKey: "s", feed: "delayed_sip" }).feedDelayMs).toBe(15 * 60_000);
+    expect(createLiveCollector("alpaca", { keyId: "k", secretKey: "s" }).feedDelayMs).toBe(0);
     expect(createLiveCollector("yahoo", { maxSubscriptions: 5 }).maxSubscriptions).toBe(5);
     expect(() => createLiveCollector("alpaca", { keyId: "", secretKey: "s" })).toThrow("alpaca: keyId and secretKey are required");
     expect(() => createLiveCollector("polygon", { apiKey: "" })).toThrow("polygon: apiKey is required");

@@ -28,8 +28,10 @@ import type { LiveCollector, LiveConnectionState, LiveProviderId, LiveStatus, Li
  *   `onMalformed` and in lastError, and never become ticks. Prints with a vendor trade id already
  *   seen for that symbol (a bounded window of recent ids) are dropped and counted as duplicates.
  *   Out-of-order prints are passed through as they came; the bar builder deals with lateness.
- * - The sink is called once per inbound frame with every print in it (clock = now()), and, while
- *   live, with no prints every `clockIntervalMs` when nothing else arrived, so bars can close.
+ * - The sink is called once per inbound frame with every print in it (clock = now() − feedDelayMs), and,
+ *   while live, with no prints every `clockIntervalMs` when nothing else arrived, so bars can close. A
+ *   delayed feed (a 15-minute plan) sets feedDelayMs: its clock is the feed's time, so its minutes close
+ *   when their prints have come and the grace window measures real lateness, not the plan's delay.
  */
 
 /** One print as the protocol parsed it, before mapping to our symbols. */
@@ -87,6 +89,8 @@ export interface WsProtocolDefaults {
   /** 0 = rely on the vendor's pings. */
   pingIntervalMs: number;
   staleAfterMs: number;
+  /** How far the feed runs behind real time (a delayed plan); default 0. */
+  feedDelayMs?: number;
 }
 
 export interface LiveTimers {
@@ -100,6 +104,8 @@ export interface LiveCollectorOptions {
   baseUrl?: string;
   /** Override the vendor's subscription limit (lower it, e.g. to match an account plan). */
   maxSubscriptions?: number;
+  /** How far the feed runs behind real time; default from the feed (15 min for delayed plans, else 0). */
+  feedDelayMs?: number;
   /** Symbols per subscribe/unsubscribe message. */
   maxSymbolsPerMessage?: number;
   /** Minimum gap between control messages on one connection. */
@@ -179,8 +185,9 @@ interface Session {
 export class WsCollector implements LiveCollector {
   readonly provider: LiveProviderId;
   readonly maxSubscriptions: number;
+  readonly feedDelayMs: number;
 
-  private readonly o: Required<Omit<LiveCollectorOptions, "baseUrl" | "onMalformed" | "now" | "random" | "timers" | "maxSubscriptions">>;
+  private readonly o: Required<Omit<LiveCollectorOptions, "baseUrl" | "onMalformed" | "now" | "random" | "timers" | "maxSubscriptions" | "feedDelayMs">>;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly timers: LiveTimers;
@@ -215,6 +222,7 @@ export class WsCollector implements LiveCollector {
   ) {
     this.provider = protocol.provider;
     this.maxSubscriptions = positiveInt(options.maxSubscriptions ?? defaults.maxSubscriptions, "maxSubscriptions");
+    this.feedDelayMs = Math.max(0, options.feedDelayMs ?? defaults.feedDelayMs ?? 0);
     const pick = <K extends keyof LiveCollectorOptions>(k: K, d: NonNullable<LiveCollectorOptions[K]>) =>
       (options[k] ?? d) as NonNullable<LiveCollectorOptions[K]>;
     this.o = {
@@ -558,12 +566,13 @@ export class WsCollector implements LiveCollector {
     }
   }
 
-  private deliver(ticks: Tick[], clock: number): void {
+  /** `at`: wall time; the clock sent is the feed's (at − feedDelayMs). */
+  private deliver(ticks: Tick[], at: number): void {
     const sink = this.sink;
     if (!sink) return;
-    this.lastSinkAt = clock;
+    this.lastSinkAt = at;
     try {
-      sink(ticks, clock);
+      sink(ticks, at - this.feedDelayMs);
     } catch (err) {
       this.st.lastError = this.text(`tick sink failed: ${errorText(err)}`);
     }

@@ -150,7 +150,7 @@ export async function runCollectors(opts: RunCollectorsOptions): Promise<void> {
   // during an outage is a gap, not flat bars.
   const beat = () => {
     const now = Date.now();
-    for (const [p, c] of collectors) if (p !== "replay" && c.status().state === "live") writer.push(p, [], now, null);
+    for (const [p, c] of collectors) if (p !== "replay" && c.status().state === "live") writer.push(p, [], now - (c.feedDelayMs ?? 0), null);
   };
   let boundary: NodeJS.Timeout | null = null;
   const scheduleBoundary = () => {
