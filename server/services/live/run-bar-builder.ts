@@ -65,14 +65,22 @@ async function loadSymbols(): Promise<Map<string, SymbolInfo>> {
   return new Map(rows.map((r) => [r.symbol, { assetClass: r.asset_class }]));
 }
 
-/** The stored 1m bars of the current 1d bucket for the restored symbols. */
-async function loadDayMinutes(symbols: string[], from: number): Promise<Map<string, StoredBar[]>> {
+/**
+ * The stored 1m bars each restored symbol's state needs: those of the day of its newest closed minute,
+ * up to it (a state whose feed ended long ago, an old replay, loads its own last day only).
+ */
+export async function loadDayMinutes(snaps: readonly SymbolSnapshot[]): Promise<Map<string, StoredBar[]>> {
   const out = new Map<string, StoredBar[]>();
-  if (symbols.length === 0) return out;
-  const rows = await db().$client<{ symbol: string; t: number; open: number; high: number; low: number; close: number; volume: number; vwap: number | null; trades: string | null; source: string }[]>`
-    select symbol, (extract(epoch from ts) * 1000)::float8 as t, open, high, low, close, volume, vwap, trades, source
-    from bars_1m where symbol = any(${db().$client.array(symbols)}::text[]) and ts >= ${new Date(from).toISOString()}::timestamptz
-    order by symbol, ts`;
+  const wanted = snaps.filter((s) => s.closedUntil > 0);
+  if (wanted.length === 0) return out;
+  const sql = db().$client;
+  const rows = await sql<{ symbol: string; t: number; open: number; high: number; low: number; close: number; volume: number; vwap: number | null; trades: string | null; source: string }[]>`
+    select b.symbol, (extract(epoch from b.ts) * 1000)::float8 as t, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.source
+    from unnest(${sql.array(wanted.map((s) => s.symbol))}::text[],
+                ${sql.array(wanted.map((s) => new Date(bucketStart(s.closedUntil - 1, "1d")).toISOString()))}::timestamptz[],
+                ${sql.array(wanted.map((s) => new Date(s.closedUntil).toISOString()))}::timestamptz[]) as w(symbol, lo, hi)
+    join bars_1m b on b.symbol = w.symbol and b.ts >= w.lo and b.ts < w.hi
+    order by b.symbol, b.ts`;
   for (const r of rows) {
     let a = out.get(r.symbol);
     if (!a) out.set(r.symbol, (a = []));
@@ -155,12 +163,10 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       .filter(([k]) => k !== "__clocks")
       .map(([, v]) => JSON.parse(v) as SymbolSnapshot);
     if (snaps.length > 0) {
-      const minClock = Math.min(...Object.values(clocks).filter(Number.isFinite));
-      const from = Number.isFinite(minClock) ? bucketStart(minClock, "1d") : 0;
-      const minutes = await loadDayMinutes(
-        snaps.map((s) => s.symbol),
-        from,
-      );
+      const minutes = await loadDayMinutes(snaps);
+      // Clocks of sources no symbol follows any more (finished replays) are not carried on.
+      const used = new Set(snaps.map((x) => x.source));
+      for (const k of Object.keys(clocks)) if (!used.has(k)) delete clocks[k];
       builder.restore({ clocks, symbols: snaps }, (s) => minutes.get(s) ?? []);
       log.info({ symbols: snaps.length }, "bar builder state restored");
     }
