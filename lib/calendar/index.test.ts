@@ -33,6 +33,13 @@ describe("NYSE calendar", () => {
     expect(sessionMinutes("NYSE", d("2021-01-04"), d("2021-01-05"))).toHaveLength(390);
   });
 
+  it("follows the DST rules of each era (1987–2006: April to October; before 1987: late April)", () => {
+    const open = (day: string) => new Date(sessionOf("NYSE", d(day))!.open).toISOString().slice(11, 16);
+    expect([open("2006-03-20"), open("2006-03-31"), open("2006-04-03"), open("2006-10-27"), open("2006-10-30")]).toEqual(["14:30", "14:30", "13:30", "13:30", "14:30"]);
+    expect([open("2007-03-12"), open("2007-11-02"), open("2007-11-05")]).toEqual(["13:30", "13:30", "14:30"]);
+    expect([open("1985-04-26"), open("1985-04-29"), open("1985-10-25"), open("1985-10-28")]).toEqual(["14:30", "13:30", "13:30", "14:30"]);
+  });
+
   it("serves the same session for any instant of a day, from the memo once computed (frozen, shared)", () => {
     const a = sessionOf("NYSE", Date.parse("2023-03-13T03:00:00Z")); // first Monday after the DST switch
     const b = sessionOf("NYSE", Date.parse("2023-03-13T22:59:59Z"));

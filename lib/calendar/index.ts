@@ -93,11 +93,15 @@ function isEarlyClose(day: number): boolean {
   return false;
 }
 
-/** US Eastern offset from UTC in hours at a UTC day (DST from 2nd Sunday of March to 1st Sunday of November). */
+/**
+ * US Eastern offset from UTC in hours at a UTC day. DST: since 2007 from the 2nd Sunday of March to the
+ * 1st Sunday of November; 1987–2006 from the 1st Sunday of April to the last Sunday of October; before
+ * 1987 from the last Sunday of April to the last Sunday of October.
+ */
 function easternOffsetHours(day: number): number {
   const y = new Date(day).getUTCFullYear();
-  const dstStart = nthWeekday(y, 3, 0, 2);
-  const dstEnd = nthWeekday(y, 11, 0, 1);
+  const [dstStart, dstEnd] =
+    y >= 2007 ? [nthWeekday(y, 3, 0, 2), nthWeekday(y, 11, 0, 1)] : y >= 1987 ? [nthWeekday(y, 4, 0, 1), nthWeekday(y, 10, 0, -1)] : [nthWeekday(y, 4, 0, -1), nthWeekday(y, 10, 0, -1)];
   return day >= dstStart && day < dstEnd ? -4 : -5;
 }
 
