@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { parseJsonFrame, rfc3339ToMs } from "./frames";
+import { ZDecimalString, parseJsonFrame, rfc3339ToMs } from "./frames";
 import { ProtobufError, protoFloat, readProtoFields, zigzag } from "./protobuf";
+
+describe("ZDecimalString", () => {
+  it("reads Binance's decimal strings and refuses one out of float range", () => {
+    expect(ZDecimalString.parse("0.00100000")).toBe(0.001);
+    expect(ZDecimalString.parse("6.4e4")).toBe(64_000);
+    expect(ZDecimalString.safeParse("1e400").success).toBe(false);
+    expect(ZDecimalString.safeParse("-1").success).toBe(false);
+  });
+});
 
 describe("rfc3339ToMs", () => {
   it("truncates ns precision to ms and honours offsets", () => {

@@ -23,11 +23,12 @@ export function validate<S extends z.ZodType>(schema: S, data: unknown, what: st
   return { ok: false, reason: `${what}: ${issues.join("; ")}${r.error.issues.length > 2 ? ` (+${r.error.issues.length - 2} more)` : ""}` };
 }
 
-/** Decimal strings as Binance sends them ("0.00100000"). */
+/** Decimal strings as Binance sends them ("0.00100000"); one out of float range ("1e400") is refused. */
 export const ZDecimalString = z
   .string()
   .regex(/^\d+(\.\d+)?([eE][-+]?\d+)?$/, "expected a non-negative decimal string")
-  .transform(Number);
+  .transform(Number)
+  .pipe(z.number().finite("expected a finite number"));
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|z|[+-]\d{2}:\d{2})$/;
 

@@ -23,7 +23,12 @@ export function encodeTicks(ticks: readonly Tick[]): string {
   return JSON.stringify(rows);
 }
 
-/** Parse one stream entry (flat [field, value, ...] as Redis returns it). Throws on a malformed entry. */
+/**
+ * Parse one stream entry (flat [field, value, ...] as Redis returns it). Throws on a malformed entry. A
+ * row with a symbol but a field that is not a number (a vendor's value out of float range is stored as
+ * null) becomes a print with NaN there, which the bar builder rejects as invalid and quarantines: the
+ * entry's other prints are kept.
+ */
 export function decodeEntry(id: string, fields: readonly string[]): TickEntry {
   let source = "";
   let clock = Number.NaN;
@@ -46,6 +51,9 @@ export function decodeEntry(id: string, fields: readonly string[]): TickEntry {
     // Fast path for well-formed rows; zod only explains a bad one.
     if (Array.isArray(r) && typeof r[0] === "string" && typeof r[1] === "number" && typeof r[2] === "number" && typeof r[3] === "number") {
       ticks[i] = r.length > 4 ? { symbol: r[0], ts: r[1], price: r[2], size: r[3], id: String(r[4]) } : { symbol: r[0], ts: r[1], price: r[2], size: r[3] };
+    } else if (Array.isArray(r) && typeof r[0] === "string" && r[0].length > 0 && r[0].length <= 32 && r.length >= 4) {
+      const num = (x: unknown) => (typeof x === "number" ? x : Number.NaN);
+      ticks[i] = { symbol: r[0], ts: num(r[1]), price: num(r[2]), size: num(r[3]) };
     } else {
       const p = ZRow.safeParse(r);
       throw new Error(`tick entry ${id}: row ${i} malformed${p.success ? "" : `: ${p.error.issues[0]?.message}`}`);
