@@ -17,7 +17,15 @@ export interface PersistJob {
   assetClasses: Record<string, string>;
   /** Symbols whose bars in this step come from a replay (see persistBarSteps). */
   replayed?: string[];
+  /**
+   * The step's bucket closes to dispatch (JSON), put in the close outbox in the same MULTI as the acks:
+   * a builder killed after acknowledging and before dispatching finds them there when it restarts.
+   */
+  closes?: string;
 }
+
+/** The close outbox of a builder partition (a Redis list of JSON close arrays; see PersistJob.closes). */
+export const closesOutboxKey = (stateKey: string) => `${stateKey}:closes`;
 
 /** Where a replay's bars are stored: beside, never over, what a vendor or a live feed stored. */
 export const REPLAY_SOURCE = "replay";
@@ -130,6 +138,7 @@ export async function persistBarSteps({ jobs, persist, commands, streamKey, stat
   const ids = jobs.flatMap((j) => j.ackIds);
   const tx = commands.multi();
   tx.hset(stateKey, fields);
+  for (const j of jobs) if (j.closes) tx.rpush(closesOutboxKey(stateKey), j.closes);
   if (ids.length > 0) {
     tx.xack(streamKey, BAR_BUILDER_GROUP, ...ids);
     // Acknowledged entries are history: trim the stream up to the newest acknowledged id.

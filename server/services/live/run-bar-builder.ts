@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
-import { bucketStart, type Timeframe } from "@/lib/bars/timeframe";
+import { z } from "zod";
+import { bucketStart, TIMEFRAMES, type Timeframe } from "@/lib/bars/timeframe";
 import { calendarForAsset } from "@/lib/calendar";
 import { CloseLatencyWindow, crossesMinute, streamIdMs } from "@/lib/live/close-latency";
 import { LiveBarBuilder, type BuilderStep, type StoredBar, type SymbolSnapshot } from "@/lib/live/bar-builder";
@@ -11,6 +12,7 @@ import { createIdleScavenger } from "./idle-scavenge";
 import { BAR_BUILDER_GROUP, liveKeys } from "./keys";
 import { publishBarEvents } from "./publish-bar-events";
 import { liveMetrics } from "./live-metrics";
+import { closesOutboxKey } from "./persist-bar-steps";
 import { decodeEntry, type TickEntry } from "./tick-stream";
 
 /**
@@ -104,6 +106,8 @@ const CLOSE_YIELD_MS = 2;
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+const ZCloses = z.array(z.object({ timeframe: z.enum(TIMEFRAMES), ts: z.number().int() }));
+
 /** The replay collector's sources: "replay:<request id>" (and "replay" where a test or bench feeds one). */
 const isReplaySource = (source: string | null) => source !== null && (source === "replay" || source.startsWith("replay:"));
 
@@ -177,6 +181,20 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       const r = (await commands.xautoclaim(streamKey, BAR_BUILDER_GROUP, consumer, 0, cursor, "COUNT", 1000, "JUSTID")) as [string, string[]];
       cursor = r[0];
     } while (cursor !== "0-0" && !stop.aborted);
+
+    // Bucket closes go through an outbox (persist-bar-steps.ts): written with the acks, removed once
+    // dispatched. What a dead builder left there (acknowledged, never dispatched) goes first; a close
+    // dispatched twice is deduplicated by its jobs' ids. A failed dispatch stays for the next start.
+    const outbox = closesOutboxKey(stateKey);
+    const dispatchCloses = async (json: string) => {
+      try {
+        await opts.onBarsClosed!(ZCloses.parse(JSON.parse(json)));
+        await commands.lrem(outbox, 1, json);
+      } catch (err) {
+        log.error({ err: (err as Error).message }, "bar-close dispatch failed; kept in the outbox for the next start");
+      }
+    };
+    if (opts.onBarsClosed) for (const json of await commands.lrange(outbox, 0, -1)) await dispatchCloses(json);
 
     // Storage runs on its own thread, in step order; bar closes are dispatched once their bars are stored.
     let persistError: Error | null = null;
@@ -293,12 +311,13 @@ export async function runBarBuilder(opts: RunBarBuilderOptions): Promise<void> {
       const assetClasses: Record<string, string> = {};
       for (const bySym of step.writes.values()) for (const sym of bySym.keys()) assetClasses[sym] ??= symbols.get(sym)?.assetClass ?? "stock";
       const replayed = Object.keys(assetClasses).filter((sym) => isReplaySource(builder.sourceOf(sym)));
-      const done = store.store({ writes: step.writes, rejects: step.rejects, snapshot: builder.snapshot(step.events.keys()), ackIds: [...entries.map((e) => e.id), ...bad], assetClasses, replayed });
+      const closesJson = closes.length > 0 && opts.onBarsClosed ? JSON.stringify(closes) : undefined;
+      const done = store.store({ writes: step.writes, rejects: step.rejects, snapshot: builder.snapshot(step.events.keys()), ackIds: [...entries.map((e) => e.id), ...bad], assetClasses, replayed, closes: closesJson });
       const before = stored;
       stored = done.then(
         async () => {
           await before;
-          if (closes.length > 0 && opts.onBarsClosed) await opts.onBarsClosed(closes).catch((err: Error) => log.error({ err: err.message }, "bar-close dispatch failed"));
+          if (closesJson) await dispatchCloses(closesJson);
         },
         (err: Error) => {
           persistError ??= err;
