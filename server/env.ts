@@ -35,6 +35,9 @@ const EXAMPLES = {
   METRICS_TOKEN: "a random string of 16+ characters (Prometheus sends it as its Bearer token)",
   TRUSTED_PROXY_HOPS: "0 (proxies of yours in front of the one next to the web server, e.g. a CDN: 1)",
   RATE_LIMIT_HEAVY: "30",
+  IMPORT_MAX_BYTES: "52428800 (50 MB; larger CSV uploads get 413)",
+  ALERT_RULES_MAX: "50",
+  ALERT_MIN_INTERVAL_MINUTES: "5",
   LIVE_MAX_UPDATES_PER_S: "4 (per browser subscription; 0 = unthrottled)",
   LIVE_STATUS_STALE_MS: "10000",
   LIVE_SOURCES: "replay (comma list of binance, alpaca, polygon, yahoo, replay; empty = no collectors)",
@@ -112,6 +115,12 @@ export const ZServerEnv = z.object({
   ),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   RATE_LIMIT_HEAVY: z.coerce.number().int().positive().default(30),
+  /** Largest CSV upload body (bytes) /api/import reads; a larger one is refused with 413. */
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  /** Most alert rules per user. */
+  ALERT_RULES_MAX: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** Shortest time between two runs of a cron alert rule (minutes). */
+  ALERT_MIN_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   GIT_SHA: optionalString,
   // Market-data vendors: base URLs are overridable (tests point them at a local recorded-response server).
   YAHOO_BASE_URL: optionalString.pipe(z.url().optional()),

@@ -152,13 +152,15 @@ describe("parseCsvBars", () => {
   });
 
   it("reads Buffer chunks split inside multi-byte characters", async () => {
-    const csv = "date,ticker,open,high,low,close,volume\n2024-01-02,ÄÖÜ€,1,2,0.5,1.5,10\n2024-01-03,ÄÖÜ€,1,2,0.5,1.5,11\n";
+    // Symbols are ASCII (the symbol rule); multi-byte text sits in a header name and an unmapped note column.
+    const csv = "date,tïcker€,open,high,low,close,volume,note\n2024-01-02,aaa,1,2,0.5,1.5,10,ÄÖÜ€\n2024-01-03,aaa,1,2,0.5,1.5,11,€€Ä\n";
     const bytes = Buffer.from(csv, "utf8");
     const src = Readable.from((function* () {
       for (let i = 0; i < bytes.length; i += 5) yield bytes.subarray(i, i + 5);
     })());
-    const { chunks } = await collect(src, { mapping: { ...OHLCV, symbol: { column: "ticker" } } });
-    expect(chunks.map((c) => [c.symbol, c.bars.length])).toEqual([["ÄÖÜ€", 2]]);
+    const { chunks, summary } = await collect(src, { mapping: { ...OHLCV, symbol: { column: "TÏCKER€" } } });
+    expect(chunks.map((c) => [c.symbol, c.bars.length])).toEqual([["AAA", 2]]);
+    expect(summary.rejected).toBe(0);
   });
 
   it("maps columns by index in headerless files and by separate date/time columns", async () => {

@@ -8,6 +8,7 @@ import { Readable } from "node:stream";
 import { Parser } from "csv-parse";
 import { z } from "zod";
 import { emptyColumns, type BarColumns } from "../bars/columns";
+import { isSymbolCode, SYMBOL_CODE_HINT } from "../bars/symbol";
 import type { Timeframe } from "../bars/timeframe";
 import { AppError } from "../errors";
 import { detectTimeframe, parseCsvNumber } from "./detect";
@@ -20,6 +21,16 @@ const DAY = 86_400_000;
 const LOOKAHEAD_ROWS = 1_000;
 /** Rejected rows keep at most this much of the row text. */
 const MAX_RAW_CHARS = 500;
+/**
+ * Default longest record (characters, all cells of one row, header included). A bar row is well under
+ * 1 KB; a longer one is a binary file or one without line breaks, which would otherwise be buffered whole.
+ */
+export const MAX_RECORD_CHARS = 65_536;
+/** Raw symbol cells longer than this are not cached (the cache holds at most 100 000 cells). */
+const MAX_CACHED_SYMBOL_CELL = 64;
+/** symbolId() results that are not symbol ids. */
+const EMPTY_SYMBOL = -1;
+const INVALID_SYMBOL = -2;
 
 export interface CsvRejectedRow {
   /** 1-based line number in the file (the last line of a row that spans several lines). */
@@ -56,6 +67,8 @@ export interface CsvParseSummary {
 export interface ParseCsvBarsOptions {
   /** Rows per batch (bars + rejected); each batch is yielded as one chunk per symbol. */
   chunkSize?: number;
+  /** Longest record in characters (default MAX_RECORD_CHARS); a longer one stops the parse with UNPROCESSABLE. */
+  maxRecordChars?: number;
 }
 
 export type CsvInput = NodeJS.ReadableStream | AsyncIterable<string | Uint8Array>;
@@ -158,6 +171,12 @@ class Batch {
     this.rejected = [];
     return [...chunks.values()];
   }
+}
+
+/** A symbol cell for a rejection reason: quoted, at most 40 characters of it. */
+function shownSymbol(cell: string): string {
+  const s = cell.trim();
+  return s.length > 40 ? `${JSON.stringify(s.slice(0, 40))}… (${s.length} characters)` : JSON.stringify(s);
 }
 
 /** Resolve a mapping entry to a cell index. Throws when the column does not exist. */
@@ -267,18 +286,21 @@ function planRows(opts: TCsvImportOptions, header: readonly string[] | null, fir
  * - Memory is bounded by `chunkSize` and csv-parse's buffers, whatever the file size: the next
  *   batch is read only when the consumer asks for the next chunk.
  * - Rows that cannot be parsed (wrong column count, bad number, bad or impossible date, empty
- *   symbol, CSV syntax errors) are reported in `rejected` with their line number, never dropped.
+ *   symbol, a symbol that breaks the symbol rule (lib/bars/symbol), CSV syntax errors) are reported
+ *   in `rejected` with their line number, never dropped.
+ * - A record longer than `maxRecordChars` stops the parse with AppError("UNPROCESSABLE"): memory stays
+ *   bounded on a file without line breaks.
  * - Timestamps: naive intraday times are wall-clock in `timezone` and become UTC (DST-aware);
  *   daily bars get their session date at 00:00 UTC.
- * - Throws AppError for a broken contract: invalid options, a mapped column missing from the header,
- *   or an "auto" format/timeframe that cannot be detected.
+ * - Throws AppError for a broken contract: invalid options (a fixed symbol that breaks the symbol rule
+ *   included), a mapped column missing from the header, or an "auto" format/timeframe that cannot be detected.
  *
  * The generator's return value (for callers that drive it by hand) is a CsvParseSummary.
  */
 export async function* parseCsvBars(
   input: CsvInput,
   options: TCsvImportOptionsInput,
-  { chunkSize = 50_000 }: ParseCsvBarsOptions = {},
+  { chunkSize = 50_000, maxRecordChars = MAX_RECORD_CHARS }: ParseCsvBarsOptions = {},
 ): AsyncGenerator<CsvBarChunk, CsvParseSummary, undefined> {
   const parsedOpts = ZCsvImportOptions.safeParse(options);
   if (!parsedOpts.success) {
@@ -288,12 +310,18 @@ export async function* parseCsvBars(
     });
   }
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
+  if (!Number.isInteger(maxRecordChars) || maxRecordChars < 1) throw new RangeError(`maxRecordChars must be a positive integer, got ${maxRecordChars}`);
   const opts = parsedOpts.data;
   const { delimiter, decimal } = opts;
   const zone = createZoneConverter(opts.timezone);
   const fixedSymbol = "value" in opts.mapping.symbol ? opts.mapping.symbol.value.toUpperCase() : null;
+  if (fixedSymbol !== null && !isSymbolCode(fixedSymbol)) {
+    throw new AppError("BAD_REQUEST", { userMessage: `Invalid CSV import settings: symbol ${JSON.stringify(fixedSymbol)} is not a valid symbol (${SYMBOL_CODE_HINT})` });
+  }
 
   // csv-parse: syntax errors are skipped and reported through on_skip; column counts are checked here.
+  // An over-long record is not skippable (its end may be hundreds of MB away): on_skip throws, which
+  // csv-parse turns into the stream's error.
   const syntaxErrors: CsvRejectedRow[] = [];
   const parser = new LineTaggingParser({
     delimiter,
@@ -302,8 +330,15 @@ export async function* parseCsvBars(
     relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
+    max_record_size: maxRecordChars,
     on_skip: (err) => {
       const rawLine = Number(err?.["lines"]) || 0;
+      if (err?.code === "CSV_MAX_RECORD_SIZE") {
+        throw new AppError("UNPROCESSABLE", {
+          message: `CSV record at line ${parser.fileLine(rawLine)} exceeds ${maxRecordChars} characters`,
+          userMessage: `CSV line ${parser.fileLine(rawLine)} is longer than ${maxRecordChars} characters: not a bar file, or its line breaks are missing`,
+        });
+      }
       syntaxErrors.push({ line: parser.fileLine(rawLine), reason: `CSV syntax: ${err?.message ?? "unreadable record"}`, raw: "" });
       return undefined;
     },
@@ -320,18 +355,22 @@ export async function* parseCsvBars(
     symbols.push(fixedSymbol);
     symbolIds.set(fixedSymbol, 0);
   }
+  /** Symbol id of a cell; EMPTY_SYMBOL or INVALID_SYMBOL (breaks the symbol rule) otherwise. */
   const symbolId = (cell: string): number => {
     let id = rawSymbolIds.get(cell);
     if (id !== undefined) return id;
     const s = cell.trim().toUpperCase();
-    if (s === "") return -1;
-    id = symbolIds.get(s);
-    if (id === undefined) {
-      id = symbols.length;
-      symbols.push(s);
-      symbolIds.set(s, id);
+    if (s === "") return EMPTY_SYMBOL;
+    if (!isSymbolCode(s)) id = INVALID_SYMBOL;
+    else {
+      id = symbolIds.get(s);
+      if (id === undefined) {
+        id = symbols.length;
+        symbols.push(s);
+        symbolIds.set(s, id);
+      }
     }
-    if (rawSymbolIds.size < 100_000) rawSymbolIds.set(cell, id);
+    if (rawSymbolIds.size < 100_000 && cell.length <= MAX_CACHED_SYMBOL_CELL) rawSymbolIds.set(cell, id);
     return id;
   };
 
@@ -371,7 +410,8 @@ export async function* parseCsvBars(
       // Column count first: a short or long row's cells are misaligned, its symbol cell included.
       if (cells.length !== columnCount) return reject(line, `expected ${columnCount} columns, got ${cells.length}`, cells, -1);
       const sym = iSymbol >= 0 ? symbolId(cells[iSymbol]!) : 0;
-      if (sym < 0) return reject(line, "empty symbol", cells, sym);
+      if (sym === EMPTY_SYMBOL) return reject(line, "empty symbol", cells, -1);
+      if (sym === INVALID_SYMBOL) return reject(line, `invalid symbol ${shownSymbol(cells[iSymbol]!)} (${SYMBOL_CODE_HINT})`, cells, -1);
 
       const tsCell = cells[iTs]!;
       const parsed = tsParser.parse(tsCell, iTime >= 0 ? cells[iTime]! : undefined);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ASSET_CLASSES } from "@/db/schema";
+import { SYMBOL_CODE_HINT, SYMBOL_CODE_RE } from "@/lib/bars/symbol";
 import { listSymbols } from "../../services/market/list-symbols";
 import { setSymbolActive } from "../../services/market/set-symbol-active";
 import { upsertSymbols } from "../../services/market/upsert-symbols";
@@ -9,7 +10,7 @@ export const ZSymbolCode = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^[A-Z0-9][A-Z0-9.\-=^]{0,19}$/, "1-20 characters: letters, digits, . - = ^");
+  .regex(SYMBOL_CODE_RE, SYMBOL_CODE_HINT);
 
 export const ZProviderId = z.enum(["yahoo", "binance", "alpaca", "polygon", "sim", "bundled"]);
 
