@@ -53,6 +53,12 @@ const CODE_MAP: Record<AppErrorCode, TRPCError["code"]> = {
   INTERNAL: "INTERNAL_SERVER_ERROR",
 };
 
+/** A failed input check as a sentence a form can show ("schedule: runs less than 5 minutes apart"), not zod's JSON. */
+export function zodSummary(err: ZodError): string {
+  const parts = err.issues.slice(0, 3).map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message));
+  return parts.join("; ") + (err.issues.length > 3 ? ` (+${err.issues.length - 3} more)` : "");
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
@@ -62,7 +68,7 @@ const t = initTRPC.context<Context>().create({
     return {
       ...shape,
       // Never leak internals: unexpected errors get a generic message.
-      message: app ? app.userMessage : isInternal ? "Internal server error" : shape.message,
+      message: app ? app.userMessage : isInternal ? "Internal server error" : cause instanceof ZodError ? zodSummary(cause) : shape.message,
       data: {
         ...shape.data,
         stack: undefined,
@@ -77,7 +83,40 @@ const t = initTRPC.context<Context>().create({
 export const createCallerFactory = t.createCallerFactory;
 export const router = t.router;
 
-/** Maps AppError to tRPC codes (the only place), records latency, logs unexpected failures. */
+/** Error fields copied to the log when they are strings or numbers: codes and schema names, never values. */
+const LOGGED_ERROR_FIELDS = ["code", "query", "severity", "constraint_name", "table_name", "column_name"] as const;
+
+/** Drop a Drizzle-style "\nparams: …" tail (the query's bound values) from a message or stack header. */
+const withoutParams = (text: string) => text.replace(/\nparams:[^]*?(?=\n\s+at |$)/, "");
+
+/**
+ * An error as the log may show it, without query parameters or row values: Drizzle's DrizzleQueryError
+ * reads "Failed query: <sql>\nparams: <values>" (a new rule's webhookSecret, say) and keeps the values in
+ * `params`; Postgres errors put row values in `detail` and (postgres.js) bound values in `parameters`/`args`.
+ * The copy keeps the type, the message and stack without the params tail, the causes (pino's err
+ * serializer appends their messages and stacks) and LOGGED_ERROR_FIELDS, the nearest one in the cause
+ * chain when the error itself has none (a DrizzleQueryError gets its Postgres cause's code and constraint).
+ * It has no prototype, so the serializer names it by `name` and copies only these fields.
+ */
+export function loggableError(err: unknown, depth = 0): unknown {
+  if (!(err instanceof Error)) return typeof err === "string" ? withoutParams(err) : err;
+  const message = withoutParams(err.message);
+  const out = Object.create(null) as Record<string, unknown>;
+  out.name = typeof err.constructor === "function" && err.constructor.name && err.constructor.name !== "Error" ? err.constructor.name : err.name;
+  out.message = message;
+  // The stack starts with the message: swap in the clean one (a params value could contain anything).
+  if (err.stack) out.stack = err.message && err.stack.includes(err.message) ? err.stack.replace(err.message, () => message) : withoutParams(err.stack);
+  const cause = err.cause !== undefined && depth < 5 ? loggableError(err.cause, depth + 1) : undefined;
+  if (cause !== undefined) out.cause = cause;
+  for (const k of LOGGED_ERROR_FIELDS) {
+    const own = (err as unknown as Record<string, unknown>)[k];
+    const v = typeof own === "string" || typeof own === "number" ? own : cause && typeof cause === "object" ? (cause as Record<string, unknown>)[k] : undefined;
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** Maps AppError to tRPC codes (the only place), records latency, logs unexpected failures (without query parameters). */
 const observed = t.middleware(async ({ ctx, next, path, type }) => {
   const t0 = performance.now();
   const result = await next();
@@ -90,7 +129,7 @@ const observed = t.middleware(async ({ ctx, next, path, type }) => {
     throw new TRPCError({ code: CODE_MAP[cause.code], message: cause.userMessage, cause });
   }
   if (result.error.code === "INTERNAL_SERVER_ERROR") {
-    logger.error({ err: cause ?? result.error, path, userId: ctx.user?.id }, "trpc procedure failed");
+    logger.error({ err: loggableError(cause ?? result.error), path, userId: ctx.user?.id }, "trpc procedure failed");
   }
   return result;
 });

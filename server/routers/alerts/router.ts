@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createAlertRule, deleteAlertRule, listAlertRules, runAlertRuleNow, updateAlertRule } from "../../services/alerts/alert-rules";
+import { createAlertRule, deleteAlertRule, listAlertRules, runAlertRuleNow, scheduleProblem, updateAlertRule } from "../../services/alerts/alert-rules";
 import { streamAlerts } from "../../services/alerts/alert-stream";
 import { webhookUrlProblem } from "../../services/alerts/deliver-webhook";
 import { emailConfig } from "../../services/alerts/email-transport";
@@ -28,6 +28,15 @@ const ZWebhookUrl = z
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 const ZEmailTo = z.email().max(254);
+/** "bar-close" or a 5-field UTC cron that BullMQ can schedule, with runs at least ALERT_MIN_INTERVAL_MINUTES apart. */
+const ZSchedule = z
+  .string()
+  .trim()
+  .max(100)
+  .superRefine((s, ctx) => {
+    const problem = scheduleProblem(s);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 export const alertsRouter = router({
   rules: router({
@@ -37,7 +46,7 @@ export const alertsRouter = router({
         z.object({
           name: z.string().trim().min(1).max(120),
           scanId: z.uuid(),
-          schedule: z.string().trim().max(100).default("45 22 * * 1-5"),
+          schedule: ZSchedule.default("45 22 * * 1-5"),
           webhookUrl: ZWebhookUrl.optional(),
           cooldownMinutes: z.number().int().min(0).max(60 * 24 * 30).default(60),
           active: z.boolean().default(true),
@@ -50,7 +59,7 @@ export const alertsRouter = router({
       .output(ZRule.extend({ webhookSecret: z.string().nullable() }))
       .mutation(({ ctx, input }) => createAlertRule({ userId: ctx.user.id, input })),
     update: authedProcedure
-      .input(z.object({ id: z.uuid(), name: z.string().trim().min(1).max(120).optional(), schedule: z.string().trim().max(100).optional(), cooldownMinutes: z.number().int().min(0).max(43_200).optional(), active: z.boolean().optional(), emailEnabled: z.boolean().optional(), emailTo: ZEmailTo.nullable().optional() }))
+      .input(z.object({ id: z.uuid(), name: z.string().trim().min(1).max(120).optional(), schedule: ZSchedule.optional(), cooldownMinutes: z.number().int().min(0).max(43_200).optional(), active: z.boolean().optional(), emailEnabled: z.boolean().optional(), emailTo: ZEmailTo.nullable().optional() }))
       .output(ZRule)
       .mutation(({ ctx, input: { id, ...patch } }) => updateAlertRule({ userId: ctx.user.id, id, patch })),
     delete: authedProcedure

@@ -1,18 +1,21 @@
 import { z } from "zod";
 import { barsFromColumns } from "@/lib/bars/columns";
 import { TIMEFRAMES } from "@/lib/bars/timeframe";
-import { getBars, MAX_BARS_PER_PAGE } from "../../services/bars/get-bars";
+import { getBars, MAX_BAR_TS_MS, MAX_BARS_PER_PAGE, MIN_BAR_TS_MS } from "../../services/bars/get-bars";
 import { getIndicatorSeries } from "../../services/bars/get-indicator-series";
 import { listIndicators } from "@/lib/indicators/registry";
 import { authedProcedure, router } from "../../trpc";
 import { ZSymbolCode } from "./symbols";
 
+/** A bar time bound in epoch ms, 1900-01-01 … 2200-01-01 UTC (anything wider is not a date Postgres or Date take). */
+export const ZBarTimeMs = z.number().int().min(MIN_BAR_TS_MS).max(MAX_BAR_TS_MS);
+
 export const ZGetBarsInput = z.object({
   symbol: ZSymbolCode,
   timeframe: z.enum(TIMEFRAMES),
-  from: z.number().int().optional(),
+  from: ZBarTimeMs.optional(),
   /** Exclusive; pass the oldest ts of the previous page to page backwards. */
-  to: z.number().int().optional(),
+  to: ZBarTimeMs.optional(),
   limit: z.number().int().min(1).max(MAX_BARS_PER_PAGE).default(1000),
   adjusted: z.boolean().default(false),
 });
@@ -42,7 +45,7 @@ export const barsRouter = router({
 export const ZIndicatorSeriesInput = z.object({
   symbol: ZSymbolCode,
   timeframe: z.enum(TIMEFRAMES),
-  to: z.number().int().optional(),
+  to: ZBarTimeMs.optional(),
   limit: z.number().int().min(1).max(MAX_BARS_PER_PAGE).default(1000),
   adjusted: z.boolean().default(true),
   indicators: z

@@ -80,8 +80,9 @@ const predictionsRouter = router({
     .input(z.object({ symbol: ZSymbolCode, modelVersionId: z.uuid().optional(), limit: z.number().int().min(1).max(5000).default(500) }))
     .output(ZSymbolPredictions)
     .query(({ input }) => getSymbolPredictions(input)),
-  /** Predict now on the ml workers (rate-limited: each call is a job). */
+  /** Predict now on the ml workers (analysts; heavy: rate-limited, each call is a job). */
   predictNow: rateLimitedProcedure
+    .unstable_concat(analystProcedure)
     .input(z.object({ symbols: z.array(ZSymbolCode).min(1).max(50), modelVersionId: z.uuid().optional(), bars: z.number().int().min(1).max(250).default(1) }))
     .output(z.array(ZSymbolPredictions.extend({ symbol: z.string() })))
     .mutation(({ input }) => requestPredictions(input)),

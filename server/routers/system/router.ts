@@ -9,7 +9,8 @@ const ZJobRef = z.object({ queue: ZQueueName, jobId: z.string().max(200).optiona
 
 export const systemRouter = router({
   queues: authedProcedure.output(z.array(ZQueueStats)).query(() => getQueueStats()),
-  failedJobs: authedProcedure
+  /** Failed jobs hold other users' job data and errors: admins only, like retry and remove. */
+  failedJobs: adminProcedure
     .input(z.object({ queue: ZQueueName, limit: z.number().int().min(1).max(200).default(50) }))
     .output(
       z.array(

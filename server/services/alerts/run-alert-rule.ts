@@ -2,22 +2,48 @@ import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { alertEvents, alertRules, emailDeliveries, users, webhookDeliveries } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { db } from "../../db";
+import { childLogger } from "../../logger";
 import { jobId } from "../../queues/names";
 import { enqueue } from "../../queues/producers";
 import { runScan } from "../scans/run-scan";
+import { removeAlertRuleSchedules } from "./alert-rules";
 import { publishAlerts } from "./alert-stream";
 import { EMAIL_JOB_OPTIONS } from "./deliver-email";
 import { emailConfig } from "./email-transport";
+
+const log = childLogger("alerts");
+
+export interface RunAlertRuleResult {
+  matches: number;
+  events: number;
+  /** Set when the rule was not evaluated: it is paused, or its owner's account is disabled. */
+  skipped?: "inactive" | "owner-disabled";
+}
 
 /**
  * A scheduled evaluation of one alert rule: run its saved scan, turn the scan's NEW hits into alert
  * events — at most one per (rule, symbol, bar) and none for a symbol that alerted within the cooldown —
  * and queue one signed webhook delivery per event, plus one e-mail listing all of them ("also e-mail me").
+ * A paused rule, or one whose owner is disabled, is skipped (the job's result says why; the rule keeps its
+ * schedule, so re-enabling the owner resumes it). A rule that no longer exists loses its leftover scheduler.
  */
-export async function runAlertRule({ ruleId, now = new Date() }: { ruleId: string; now?: Date }): Promise<{ matches: number; events: number }> {
-  const [rule] = await db().select().from(alertRules).where(eq(alertRules.id, ruleId));
-  if (!rule) throw new AppError("NOT_FOUND", { message: `alert rule ${ruleId} not found` });
-  if (!rule.active) return { matches: 0, events: 0 };
+export async function runAlertRule({ ruleId, now = new Date() }: { ruleId: string; now?: Date }): Promise<RunAlertRuleResult> {
+  const [found] = await db()
+    .select({ rule: alertRules, ownerDisabledAt: users.disabledAt })
+    .from(alertRules)
+    .innerJoin(users, eq(users.id, alertRules.userId))
+    .where(eq(alertRules.id, ruleId));
+  if (!found) {
+    // Deleted (with its scan or owner) while a scheduler still fired for it.
+    await removeAlertRuleSchedules([ruleId]);
+    throw new AppError("NOT_FOUND", { message: `alert rule ${ruleId} not found` });
+  }
+  const rule = found.rule;
+  if (!rule.active) return { matches: 0, events: 0, skipped: "inactive" };
+  if (found.ownerDisabledAt) {
+    log.info({ ruleId, userId: rule.userId }, "alert rule skipped: owner disabled");
+    return { matches: 0, events: 0, skipped: "owner-disabled" };
+  }
   const run = await runScan({ userId: rule.userId, scanId: rule.scanId });
   if (run.newHits.length === 0 || run.asOf === null) return { matches: run.total, events: 0 };
   const since = new Date(now.getTime() - rule.cooldownMinutes * 60_000);

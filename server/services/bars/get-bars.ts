@@ -1,6 +1,7 @@
 import { factorsAt, type AdjustmentStep } from "@/lib/bars/adjust";
 import { emptyColumns, sliceColumns, type BarColumns } from "@/lib/bars/columns";
 import { TIMEFRAME_MS, type Timeframe } from "@/lib/bars/timeframe";
+import { AppError } from "@/lib/errors";
 import { db } from "../../db";
 import { DAY_CHUNK_TIMEFRAMES, daysOf, MAX_CHUNK_DAYS, readDayChunks } from "./day-chunks";
 import { copyOut, PG_EPOCH_MS, TWO32 } from "./pg-binary";
@@ -8,6 +9,9 @@ import { barView } from "./rollup-bars";
 
 export const MAX_BARS_PER_PAGE = 5_000;
 const MAX_BARS_PER_QUERY = 50_000;
+/** Bounds of `from`/`to` (epoch ms): 1900-01-01 … 2200-01-01 UTC. Wider values are not dates Postgres or Date take. */
+export const MIN_BAR_TS_MS = Date.UTC(1900, 0, 1);
+export const MAX_BAR_TS_MS = Date.UTC(2200, 0, 1);
 
 const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
@@ -34,6 +38,11 @@ export interface GetBarsOptions {
  * applied in memory (lib/bars/adjust).
  */
 export async function getBars(opts: GetBarsOptions): Promise<BarColumns> {
+  for (const [name, v] of [["from", opts.from], ["to", opts.to]] as const) {
+    if (v !== undefined && !(v >= MIN_BAR_TS_MS && v <= MAX_BAR_TS_MS)) {
+      throw new AppError("BAD_REQUEST", { userMessage: `${name} must be a time in epoch ms between ${MIN_BAR_TS_MS} (1900-01-01) and ${MAX_BAR_TS_MS} (2200-01-01)` });
+    }
+  }
   const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 1_000)), MAX_BARS_PER_QUERY);
   const from = opts.from ?? 0;
   const to = opts.to ?? Number.POSITIVE_INFINITY;

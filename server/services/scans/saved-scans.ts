@@ -1,8 +1,9 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import { savedScans, scanRuns } from "@/db/schema";
+import { alertRules, savedScans, scanRuns } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { formatScan, parseScan } from "@/lib/scan";
 import { db } from "../../db";
+import { removeAlertRuleSchedules } from "../alerts/alert-rules";
 
 /** A user's saved scans, newest first (never another user's). */
 export async function listSavedScans({ userId }: { userId: string }) {
@@ -37,10 +38,20 @@ export async function updateSavedScan({ userId, id, name, text }: { userId: stri
   return row;
 }
 
+/**
+ * Delete a saved scan. Its alert rules go with it (foreign-key cascade), and so do their BullMQ job
+ * schedulers, removed before the delete commits: a Redis failure keeps scan, rules and schedules as they were.
+ */
 export async function deleteSavedScan({ userId, id }: { userId: string; id: string }) {
-  const rows = await db().delete(savedScans).where(and(eq(savedScans.id, id), eq(savedScans.userId, userId))).returning({ id: savedScans.id });
-  if (rows.length === 0) throw new AppError("NOT_FOUND", { userMessage: "Scan not found" });
-  return { id };
+  return db().transaction(async (tx) => {
+    // Locking the scan first holds off a rule being added to it meanwhile (its foreign key waits for us).
+    const [scan] = await tx.select({ id: savedScans.id }).from(savedScans).where(and(eq(savedScans.id, id), eq(savedScans.userId, userId))).for("update");
+    if (!scan) throw new AppError("NOT_FOUND", { userMessage: "Scan not found" });
+    const rules = await tx.select({ id: alertRules.id }).from(alertRules).where(eq(alertRules.scanId, id));
+    await tx.delete(savedScans).where(eq(savedScans.id, id));
+    await removeAlertRuleSchedules(rules.map((r) => r.id));
+    return { id };
+  });
 }
 
 /** The user's recent runs (optionally of one saved scan), without the full results. */

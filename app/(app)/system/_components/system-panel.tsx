@@ -116,13 +116,13 @@ export function SystemPanel({ isAdmin }: { isAdmin: boolean }) {
                   {s}
                 </th>
               ))}
-              <th />
+              {isAdmin ? <th /> : null}
             </tr>
           </thead>
           <tbody>
             {h.queues.length === 0 ? (
               <tr>
-                <td colSpan={STATES.length + 4} className="muted">
+                <td colSpan={STATES.length + (isAdmin ? 4 : 3)} className="muted">
                   {h.redis.ok ? "No queues registered." : "Redis is down: queue state unavailable."}
                 </td>
               </tr>
@@ -140,22 +140,25 @@ export function SystemPanel({ isAdmin }: { isAdmin: boolean }) {
                     {fmtInt(q.counts[s] ?? 0)}
                   </td>
                 ))}
-                <td>
-                  <button className="btn small" type="button" onClick={() => setOpenQueue(openQueue === q.name ? null : q.name)}>
-                    {openQueue === q.name ? "Hide failed" : "Failed jobs"}
-                  </button>
-                </td>
+                {isAdmin ? (
+                  <td>
+                    <button className="btn small" type="button" onClick={() => setOpenQueue(openQueue === q.name ? null : q.name)}>
+                      {openQueue === q.name ? "Hide failed" : "Failed jobs"}
+                    </button>
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      {openQueue ? <FailedJobs queue={openQueue} isAdmin={isAdmin} /> : null}
+      {/* Failed jobs carry other users' job data and errors: admins only (system.failedJobs). */}
+      {isAdmin && openQueue ? <FailedJobs queue={openQueue} /> : null}
     </div>
   );
 }
 
-function FailedJobs({ queue, isAdmin }: { queue: string; isAdmin: boolean }) {
+function FailedJobs({ queue }: { queue: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const jobs = useQuery(trpc.system.failedJobs.queryOptions({ queue, limit: 50 }));
@@ -172,16 +175,12 @@ function FailedJobs({ queue, isAdmin }: { queue: string; isAdmin: boolean }) {
           Failed jobs · <span className="mono">{queue}</span>
         </h2>
         <span className="spacer" />
-        {isAdmin ? (
-          <>
-            <button className="btn small" type="button" disabled={!jobs.data?.length || retry.isPending} onClick={() => retry.mutate({ queue })}>
-              Retry all
-            </button>
-            <button className="btn small danger" type="button" disabled={!jobs.data?.length || remove.isPending} onClick={() => remove.mutate({ queue })}>
-              Remove all
-            </button>
-          </>
-        ) : null}
+        <button className="btn small" type="button" disabled={!jobs.data?.length || retry.isPending} onClick={() => retry.mutate({ queue })}>
+          Retry all
+        </button>
+        <button className="btn small danger" type="button" disabled={!jobs.data?.length || remove.isPending} onClick={() => remove.mutate({ queue })}>
+          Remove all
+        </button>
       </div>
       {err ? <div className="alert error">{err.message}</div> : null}
       {jobs.isPending ? <p className="muted">Loading…</p> : null}
@@ -194,7 +193,7 @@ function FailedJobs({ queue, isAdmin }: { queue: string; isAdmin: boolean }) {
               <th>Failed at</th>
               <th className="num">Attempts</th>
               <th>Reason</th>
-              {isAdmin ? <th /> : null}
+              <th />
             </tr>
           </thead>
           <tbody>
@@ -204,16 +203,14 @@ function FailedJobs({ queue, isAdmin }: { queue: string; isAdmin: boolean }) {
                 <td>{fmtUtc(j.finishedOn)}</td>
                 <td className="num">{j.attemptsMade}</td>
                 <td style={{ whiteSpace: "normal" }}>{j.failedReason}</td>
-                {isAdmin ? (
-                  <td>
-                    <button className="btn small" type="button" onClick={() => retry.mutate({ queue, jobId: j.id })}>
-                      Retry
-                    </button>{" "}
-                    <button className="btn small danger" type="button" onClick={() => remove.mutate({ queue, jobId: j.id })}>
-                      Remove
-                    </button>
-                  </td>
-                ) : null}
+                <td>
+                  <button className="btn small" type="button" onClick={() => retry.mutate({ queue, jobId: j.id })}>
+                    Retry
+                  </button>{" "}
+                  <button className="btn small danger" type="button" onClick={() => remove.mutate({ queue, jobId: j.id })}>
+                    Remove
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
