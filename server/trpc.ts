@@ -122,7 +122,11 @@ const observed = t.middleware(async ({ ctx, next, path, type }) => {
   const result = await next();
   const code = result.ok ? "OK" : result.error.code;
   metrics().trpcDuration.observe({ path, type, code }, (performance.now() - t0) / 1000);
-  if (result.ok) return result;
+  if (result.ok) {
+    // A subscription's stream runs after this middleware returned: its errors are mapped as it goes.
+    if (type === "subscription" && isAsyncIterable(result.data)) return { ...result, data: mappedStream(result.data, path, ctx.user?.id) };
+    return result;
+  }
   const cause = result.error.cause;
   if (AppError.is(cause)) {
     if (cause.retryAfterSeconds) ctx.resHeaders?.set("Retry-After", String(cause.retryAfterSeconds));
@@ -133,6 +137,25 @@ const observed = t.middleware(async ({ ctx, next, path, type }) => {
   }
   return result;
 });
+
+function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
+  return typeof x === "object" && x !== null && Symbol.asyncIterator in x;
+}
+
+/**
+ * A subscription's stream with its errors mapped like a call's: an AppError thrown mid-stream reaches
+ * the client with its code (NOT_FOUND, FORBIDDEN…, which the SSE client does not retry) instead of as a
+ * retryable INTERNAL_SERVER_ERROR; anything else is logged (without query parameters) and passed on.
+ */
+async function* mappedStream(src: AsyncIterable<unknown>, path: string, userId: string | undefined): AsyncGenerator<unknown> {
+  try {
+    for await (const item of src) yield item;
+  } catch (err) {
+    if (AppError.is(err)) throw new TRPCError({ code: CODE_MAP[err.code], message: err.userMessage, cause: err });
+    if (!(err instanceof TRPCError)) logger.error({ err: loggableError(err), path, userId }, "trpc subscription failed");
+    throw err;
+  }
+}
 
 export const publicProcedure = t.procedure.use(observed);
 
