@@ -470,10 +470,7 @@ export class LiveBarBuilder {
   private fillFlats(st: SymbolState, until: number, byClock: boolean): void {
     // Unknown last price, or a print-driven close after a long silence (a gap unless the clock walked through it).
     if (!Number.isFinite(st.closedUntil) || !Number.isFinite(st.lastClose) || (!byClock && until - st.closedUntil > this.maxFlatGapMs)) {
-      const next = Number.isFinite(st.closedUntil) ? Math.max(st.closedUntil, until) : until;
-      // A gap is state too: a snapshot must carry it, or a restart would fill it with flats.
-      if (next !== st.closedUntil) st.touched = true;
-      st.closedUntil = next;
+      this.skipTo(st, until);
       return;
     }
     for (let m = st.closedUntil; m < until; m += MINUTE) {
@@ -483,6 +480,15 @@ export class LiveBarBuilder {
       this.closedChanged(st, fb, "closed");
     }
     st.closedUntil = Math.max(st.closedUntil, until);
+  }
+
+  /** Minutes up to `until` passed without flat bars (a gap, or no last price yet). */
+  private skipTo(st: SymbolState, until: number): void {
+    const next = Number.isFinite(st.closedUntil) ? Math.max(st.closedUntil, until) : until;
+    if (next === st.closedUntil) return;
+    st.closedUntil = next;
+    // A gap is state too: a snapshot must carry it, or a restart would fill it with flats.
+    st.touched = true;
   }
 
   /** The clock of `source` moved from prev to now: close due minutes (flats too) and higher buckets. */
@@ -497,13 +503,11 @@ export class LiveBarBuilder {
       if (st.forming && st.forming.ts + MINUTE <= now) this.closeForming(st, walked ? due : st.forming.ts + MINUTE, true);
       else if (!st.forming && Number.isFinite(st.closedUntil) && st.closedUntil < due) {
         if (walked) this.fillFlats(st, due, true);
-        else {
-          st.closedUntil = due;
-          st.touched = true; // a gap: see fillFlats
-        }
+        else this.skipTo(st, due);
       }
       // Close every higher bucket with minutes after the last closed one whose time has come, in order
       // (one clock step can pass several: a feed's hiccup, a fast replay's stall, an outage over midnight).
+      // A forming minute's bucket is never due: the minute is still open, and sessions close on a minute.
       for (const tf of this.higher) {
         const last = st.higherClosed.get(tf) ?? Number.NEGATIVE_INFINITY;
         for (let i = lowerBound(st.day, Number.isFinite(last) ? last + TIMEFRAME_MS[tf] : last); i < st.day.length; ) {
@@ -511,11 +515,6 @@ export class LiveBarBuilder {
           if (higherBucketCloseTime(st.calendar, tf, hb) > now) break;
           this.closeHigher(st, tf, hb);
           i = lowerBound(st.day, hb + TIMEFRAME_MS[tf]);
-        }
-        const f = st.forming;
-        if (f) {
-          const hb = bucketStart(f.ts, tf);
-          if (hb > (st.higherClosed.get(tf) ?? Number.NEGATIVE_INFINITY) && higherBucketCloseTime(st.calendar, tf, hb) <= now) this.closeHigher(st, tf, hb);
         }
       }
       this.trimDay(st, now);

@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessionOf } from "@/lib/calendar";
 import { db } from "@/server/db";
-import { createRedis } from "@/server/redis";
 import { upsertSymbols } from "@/server/services/market/upsert-symbols";
-import { BAR_BUILDER_GROUP, liveKeys } from "./keys";
+import { groupDrained, redisClients, until } from "@/test/live-builder";
+import { liveKeys } from "./keys";
 import { runBarBuilder } from "./run-bar-builder";
 import { TickWriter } from "./tick-stream";
 
@@ -17,32 +16,14 @@ import { TickWriter } from "./tick-stream";
 // A day before the other live tests' (their scans read the universe's newest 1m bar).
 const SESSION = sessionOf("NYSE", Date.parse("2025-06-10T00:00:00Z"))!;
 const SYMBOLS = ["CLT001", "CLT002"];
-const clients: Redis[] = [];
-const client = () => {
-  const r = createRedis(process.env.REDIS_URL!, "worker");
-  clients.push(r);
-  return r;
-};
-
-async function drained(r: Redis, key: string): Promise<boolean> {
-  const groups = (await r.xinfo("GROUPS", key).catch(() => [])) as unknown[][];
-  const g = groups.map((x) => Object.fromEntries(Array.from({ length: x.length / 2 }, (_, i) => [x[2 * i], x[2 * i + 1]]))).find((x) => x.name === BAR_BUILDER_GROUP);
-  return !!g && Number(g.pending) === 0 && Number(g.lag) === 0;
-}
-
-async function until(fn: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; !(await fn()); i++) {
-    if (i > 300) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const { client, closeAll } = redisClients();
 
 beforeAll(async () => {
   await upsertSymbols(SYMBOLS.map((symbol) => ({ symbol, assetClass: "stock", provider: "csv" })));
 });
 
 afterAll(async () => {
-  for (const r of clients) r.disconnect();
+  closeAll();
   await db().$client.end({ timeout: 2 });
 });
 
@@ -64,10 +45,10 @@ describe("bar builder close timing", () => {
     const builderDuring = async (minutes: number[]) => {
       const ac = new AbortController();
       const run = runBarBuilder({ redis: client(), commands: client(), signal: ac.signal, prefix, blockMs: 100 });
-      await until(() => drained(cmd, keys.ticks(0)), "the builder to catch up");
+      await until(() => groupDrained(cmd, keys.ticks(0)), "the builder to catch up");
       for (const m of minutes) {
         await minute(m);
-        await until(() => drained(cmd, keys.ticks(0)), `minute ${m}`);
+        await until(() => groupDrained(cmd, keys.ticks(0)), `minute ${m}`);
       }
       ac.abort();
       await run;

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Timeframe } from "@/lib/bars/timeframe";
 import { sessionOf } from "@/lib/calendar";
 import { db } from "@/server/db";
-import { createRedis } from "@/server/redis";
 import { upsertSymbols } from "@/server/services/market/upsert-symbols";
-import { BAR_BUILDER_GROUP, liveKeys } from "./keys";
+import { groupDrained, redisClients, until } from "@/test/live-builder";
+import { liveKeys } from "./keys";
 import { closesOutboxKey } from "./persist-bar-steps";
 import { runBarBuilder } from "./run-bar-builder";
 import { TickWriter } from "./tick-stream";
@@ -18,27 +17,15 @@ import { TickWriter } from "./tick-stream";
 // Earlier than the other live tests' days (their scans read the universe's newest 1m bar).
 const SESSION = sessionOf("NYSE", Date.parse("2025-06-09T00:00:00Z"))!;
 const SYMBOL = "OBX001";
-const clients: Redis[] = [];
-const client = () => {
-  const r = createRedis(process.env.REDIS_URL!, "worker");
-  clients.push(r);
-  return r;
-};
+const { client, closeAll } = redisClients();
 type Close = { timeframe: Timeframe; ts: number };
-
-async function until(fn: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; !(await fn()); i++) {
-    if (i > 500) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 beforeAll(async () => {
   await upsertSymbols([{ symbol: SYMBOL, assetClass: "stock", provider: "csv" }]);
 });
 
 afterAll(async () => {
-  for (const r of clients) r.disconnect();
+  closeAll();
   await db().$client.end({ timeout: 2 });
 });
 
@@ -49,11 +36,7 @@ describe("bar-close outbox", () => {
     const cmd = client();
     const writer = new TickWriter({ redis: cmd, key: keys.ticks(0) });
     const outbox = closesOutboxKey(keys.builderState(0));
-    const drained = async () => {
-      const groups = (await cmd.xinfo("GROUPS", keys.ticks(0)).catch(() => [])) as unknown[][];
-      const g = groups.map((x) => Object.fromEntries(Array.from({ length: x.length / 2 }, (_, i) => [x[2 * i], x[2 * i + 1]]))).find((x) => x.name === BAR_BUILDER_GROUP);
-      return !!g && Number(g.pending) === 0 && Number(g.lag) === 0;
-    };
+    const drained = () => groupDrained(cmd, keys.ticks(0));
 
     // First builder: the dispatch target is down (every call fails).
     const ac1 = new AbortController();
@@ -68,8 +51,8 @@ describe("bar-close outbox", () => {
     }
     writer.push("feed", [], SESSION.open + 6 * 60_000, null);
     await writer.flush();
-    await until(drained, "the first builder to acknowledge everything");
-    await until(async () => failed > 0 && (await cmd.llen(outbox)) > 0, "a failed dispatch");
+    await until(drained, "the first builder to acknowledge everything", 500);
+    await until(async () => failed > 0 && (await cmd.llen(outbox)) > 0, "a failed dispatch", 500);
     ac1.abort();
     await first;
     const kept = (await cmd.lrange(outbox, 0, -1)).flatMap((j) => JSON.parse(j) as Close[]);
@@ -80,15 +63,15 @@ describe("bar-close outbox", () => {
     const got: Close[] = [];
     const ac2 = new AbortController();
     const second = runBarBuilder({ redis: client(), commands: client(), signal: ac2.signal, prefix, blockMs: 100, onBarsClosed: async (c) => void got.push(...c) });
-    await until(async () => got.length >= kept.length, "the kept closes to be dispatched");
+    await until(async () => got.length >= kept.length, "the kept closes to be dispatched", 500);
     expect(got).toEqual(kept);
-    await until(async () => (await cmd.llen(outbox)) === 0, "the outbox to empty");
+    await until(async () => (await cmd.llen(outbox)) === 0, "the outbox to empty", 500);
     // New closes go through it too and leave nothing behind.
     const t = SESSION.open + 6 * 60_000;
     writer.push("feed", [{ symbol: SYMBOL, ts: t + 1_000, price: 99, size: 5 }], t + 60_000);
     await writer.flush();
-    await until(async () => got.some((c) => c.timeframe === "1m" && c.ts === t), "the new close");
-    await until(async () => (await cmd.llen(outbox)) === 0, "the outbox to empty again");
+    await until(async () => got.some((c) => c.timeframe === "1m" && c.ts === t), "the new close", 500);
+    await until(async () => (await cmd.llen(outbox)) === 0, "the outbox to empty again", 500);
     ac2.abort();
     await second;
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summarizeLiveStatus } from "./live-status";
+import { streamedSymbols, summarizeLiveStatus } from "./live-status";
 
 const NOW = 1_700_000_000_000;
 const collector = (over: Record<string, unknown> = {}) =>
@@ -67,5 +67,22 @@ describe("summarizeLiveStatus", () => {
     expect(summarizeLiveStatus(both, NOW, 10_000, "SIM0101")).toMatchObject({ overall: "delayed", reason: "binance: live, breaker half-open" });
     // The builder still counts for every symbol.
     expect(summarizeLiveStatus({ ...hash, builder: builder({ state: "stopped" }) }, NOW, 10_000, "SIM0101")).toMatchObject({ overall: "disconnected", reason: "the bar builder is not running" });
+  });
+});
+
+describe("streamedSymbols", () => {
+  it("maps the symbols of running, fresh vendor collectors to their provider (not the replay's, not stopped or stale ones)", () => {
+    const hash = {
+      binance: collector({ provider: "binance", state: "connecting", symbols: ["BTC-USD", "ETH-USD"] }),
+      alpaca: collector({ provider: "alpaca", state: "stopped", symbols: ["AAPL"] }),
+      polygon: collector({ provider: "polygon", updatedAt: NOW - 20_000, symbols: ["MSFT"] }),
+      replay: collector({ symbols: ["SIM0101"] }),
+      builder: builder(),
+      junk: "{",
+    };
+    expect([...streamedSymbols(hash, NOW, 10_000)]).toEqual([
+      ["BTC-USD", "binance"],
+      ["ETH-USD", "binance"],
+    ]);
   });
 });

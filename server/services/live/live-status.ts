@@ -74,6 +74,27 @@ export async function getLiveStatus(opts: { now?: number; staleAfterMs?: number;
 }
 
 /**
+ * Pure: the symbols the vendor collectors of the status hash stream → their provider; collectors that
+ * stopped or whose status went stale (older than `staleAfterMs`) are left out, the replay too.
+ */
+export function streamedSymbols(hash: Record<string, string>, now: number, staleAfterMs: number): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [field, json] of Object.entries(hash)) {
+    if (field === "builder" || field === "replay") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch {
+      continue;
+    }
+    const c = ZStoredCollectorStatus.safeParse(value);
+    if (!c.success || c.data.state === "stopped" || now - c.data.updatedAt > staleAfterMs) continue;
+    for (const sym of c.data.symbols ?? []) out.set(sym, c.data.provider);
+  }
+  return out;
+}
+
+/**
  * Pure: the status hash (field → JSON) as a verdict at `now`: over every collector, or, for one
  * symbol, over the collectors that stream it only (`collectors` always lists them all).
  */

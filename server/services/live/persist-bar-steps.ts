@@ -29,6 +29,10 @@ export const closesOutboxKey = (stateKey: string) => `${stateKey}:closes`;
 
 /** Where a replay's bars are stored: beside, never over, what a vendor or a live feed stored. */
 export const REPLAY_SOURCE = "replay";
+/** A replay's feed in the tick stream: each replay is its own source (clock), "replay:<request id>". */
+export const replaySource = (requestId: string) => `${REPLAY_SOURCE}:${requestId}`;
+/** Whether a feed is a replay (a test or bench may feed plain "replay"). */
+export const isReplaySource = (source: string | null) => source !== null && (source === REPLAY_SOURCE || source.startsWith(`${REPLAY_SOURCE}:`));
 
 const REJECT_RULE: Record<TickReject["reason"], DqFinding["rule"]> = {
   late: "tick_late",

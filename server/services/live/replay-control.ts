@@ -6,6 +6,7 @@ import { db, redis } from "../../db";
 import { serverEnv } from "../../env";
 import { recordAudit } from "../audit/record-audit";
 import { liveKeys } from "./keys";
+import { streamedSymbols } from "./live-status";
 
 /**
  * Replay requests travel from the web (an admin starts a replay) to the collector supervisor of the
@@ -63,7 +64,7 @@ export async function startReplay(opts: StartReplayOptions, client: Redis = redi
     to = s.close;
   }
   if (!(to > from)) throw new AppError("BAD_REQUEST", { message: "empty replay range", userMessage: "The replay range is empty" });
-  const streamed = await liveStreamedSymbols(client);
+  const streamed = streamedSymbols(await client.hgetall(liveKeys().status), Date.now(), serverEnv().LIVE_STATUS_STALE_MS);
   const busy = symbols.filter((s) => streamed.has(s));
   if (busy.length > 0) {
     const list = busy.map((s) => `${s} (${streamed.get(s)})`).join(", ");
@@ -82,27 +83,6 @@ export async function startReplay(opts: StartReplayOptions, client: Redis = redi
   await client.set(liveKeys().control, JSON.stringify(req));
   if (opts.userId) await recordAudit({ actorId: opts.userId, action: "live.replay.start", target: req.id, detail: { symbols: req.symbols.length, from: req.from, to: req.to, speed: req.speed } });
   return req;
-}
-
-/** Symbols a vendor collector streams now (per its status entry, if fresh) → that vendor. */
-async function liveStreamedSymbols(client: Redis): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const entries = await client.hgetall(liveKeys().status);
-  const fresh = Date.now() - serverEnv().LIVE_STATUS_STALE_MS;
-  const ZEntry = z.object({ state: z.string(), symbols: z.array(z.string()).default([]), updatedAt: z.number() });
-  for (const [provider, raw] of Object.entries(entries)) {
-    if (provider === "replay" || provider === "builder") continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      continue;
-    }
-    const e = ZEntry.safeParse(parsed);
-    if (!e.success || e.data.state === "stopped" || e.data.updatedAt < fresh) continue;
-    for (const s of e.data.symbols) out.set(s, provider);
-  }
-  return out;
 }
 
 export async function stopReplay(client: Redis = redis()): Promise<void> {

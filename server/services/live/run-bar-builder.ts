@@ -12,7 +12,7 @@ import { createIdleScavenger } from "./idle-scavenge";
 import { BAR_BUILDER_GROUP, liveKeys } from "./keys";
 import { publishBarEvents } from "./publish-bar-events";
 import { liveMetrics } from "./live-metrics";
-import { closesOutboxKey } from "./persist-bar-steps";
+import { closesOutboxKey, isReplaySource } from "./persist-bar-steps";
 import { decodeEntry, type TickEntry } from "./tick-stream";
 
 /**
@@ -107,9 +107,6 @@ const CLOSE_YIELD_MS = 2;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 const ZCloses = z.array(z.object({ timeframe: z.enum(TIMEFRAMES), ts: z.number().int() }));
-
-/** The replay collector's sources: "replay:<request id>" (and "replay" where a test or bench feeds one). */
-const isReplaySource = (source: string | null) => source !== null && (source === "replay" || source.startsWith("replay:"));
 
 type XReadReply = [string, [string, string[]][]][] | null;
 

@@ -8,6 +8,7 @@ import { getBars } from "../bars/get-bars";
 import { SIM_CONFIG } from "../providers/get-history-provider";
 import { liveKeys } from "./keys";
 import { liveMetrics } from "./live-metrics";
+import { replaySource } from "./persist-bar-steps";
 import { readReplayRequest, type TReplayRequest } from "./replay-control";
 import { ReplayCollector, type ReplaySymbol } from "./replay-collector";
 import { TickWriter } from "./tick-stream";
@@ -137,7 +138,7 @@ export async function runCollectors(opts: RunCollectorsOptions): Promise<void> {
     collectors.set("replay", collector);
     unsub.push(collector.onStatus((s) => publishStatus(s, info())));
     // Each replay is its own source (clock): a new replay of the same session restarts its symbols' bars.
-    const source = `replay:${req.id}`;
+    const source = replaySource(req.id);
     await collector.start((ticks, clock) => {
       if (ticks.length > 0) m.collectorTicks.inc({ provider: "replay" }, ticks.length);
       writer.push(source, ticks, clock);

@@ -2,15 +2,10 @@
  * Pure state of the symbol page's live bars (use-live-bars.ts): how each `bars.live` message changes
  * what the client holds. No React, so it runs in node unit tests.
  */
+import type { ChartBar } from "@/components/charts/chart-data";
 import type { LiveEventInfo } from "@/components/live-status-badge";
 
-export interface LiveChartBar {
-  ts: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
+export interface LiveChartBar extends ChartBar {
   vwap: number | null;
   trades: number | null;
 }
